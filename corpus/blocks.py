@@ -1,0 +1,32 @@
+"""The unit every reader produces: a block of text with its provenance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph-like block of text read from a file.
+
+    :param text: the text, markup removed, whitespace collapsed to single spaces.
+    :param source: the file's path relative to the directory being read.
+    :param line: 1-based line where the block starts (for HTML, the element's line).
+    :param kind: ``p`` paragraph, ``h`` heading, ``li`` list item, ``quote``, ``cell``.
+    :param lang: ``en``, ``zh`` or ``other`` once the language split has run, else ``""``.
+    """
+
+    text: str
+    source: str
+    line: int
+    kind: str = "p"
+    lang: str = ""
+
+
+class ReadError(Exception):
+    """A file that cannot be read as text; the message names the problem in one line."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+        self.problem = problem

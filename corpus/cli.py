@@ -1,0 +1,21 @@
+"""The ``bitext`` command line."""
+
+from __future__ import annotations
+
+import click
+
+from corpus import __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="bitext")
+def cli() -> None:
+    """bitext: English–Chinese parallel corpora from dual-language articles."""
+
+
+# Commands register here, one line each.
+# -- commands --
+
+
+def main() -> None:
+    cli()
