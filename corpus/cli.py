@@ -15,6 +15,8 @@ def cli() -> None:
 
 # Commands register here, one line each.
 # -- commands --
+from corpus.score_cmd import score  # noqa: E402
+cli.add_command(score)
 
 
 def main() -> None:
