@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from sacrebleu.metrics import BLEU, CHRF, TER
 from sacrebleu.metrics.base import Metric, Score
@@ -144,7 +145,7 @@ class PairedComparison:
 
 
 def paired_test(
-    named_systems: list[tuple[str, Sequence[str]]],
+    named_systems: Sequence[tuple[str, Sequence[str]]],
     metrics: dict[str, Metric],
     test_type: str = "bs",
     n_samples: int = 0,
@@ -156,7 +157,7 @@ def paired_test(
     :param n_ar_confidence: bootstrap resamples for intervals under ``ar``; -1 for none.
     """
     test = PairedTest(
-        named_systems,
+        list(named_systems),
         metrics,
         references=None,
         test_type=test_type,
@@ -164,11 +165,12 @@ def paired_test(
         n_ar_confidence=n_ar_confidence,
     )
     signatures, table = test()
-    results = {name: column for name, column in table.items() if name != "System"}
+    # the table's first column holds the system names, the others one Result per system
+    results = {name: cast(list[Result], col) for name, col in table.items() if name != "System"}
     return PairedComparison(
         systems=[name for name, _ in named_systems],
         signatures={name: sig.format() for name, sig in signatures.items()},
-        results=results,  # type: ignore[arg-type]
+        results=results,
         test_type=test_type,
         n_samples=test.n_samples,
     )

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 import polars as pl
+from sacrebleu.significance import Result
 
 from corpus.metrics import (
     BLEU_TOKENIZERS,
@@ -103,7 +104,10 @@ def _parse_metrics(_ctx: click.Context, _param: click.Parameter, value: str) -> 
 )
 @click.option("--confidence", is_flag=True, help="Add bootstrap 95% confidence intervals.")
 @click.option(
-    "--confidence-n", default=1000, show_default=True, type=click.IntRange(min=2),
+    "--confidence-n",
+    default=1000,
+    show_default=True,
+    type=click.IntRange(min=2),
     help="Bootstrap resamples for --confidence.",
 )
 @click.option(
@@ -122,7 +126,11 @@ def _parse_metrics(_ctx: click.Context, _param: click.Parameter, value: str) -> 
     "-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 @click.option(
-    "-w", "--width", default=1, show_default=True, type=click.IntRange(0, 10),
+    "-w",
+    "--width",
+    default=1,
+    show_default=True,
+    type=click.IntRange(0, 10),
     help="Decimals in text output (as sacrebleu's --width).",
 )
 def score(
@@ -210,8 +218,9 @@ def score(
     elif len(systems) == 1:
         name, hypotheses = systems[0]
         n_bootstrap = confidence_n if confidence else 1
-        _echo_corpus({"system": name, **header}, corpus_scores(hypotheses, metrics, n_bootstrap),
-                     fmt, width)
+        _echo_corpus(
+            {"system": name, **header}, corpus_scores(hypotheses, metrics, n_bootstrap), fmt, width
+        )
     else:
         comparison = paired_test(
             systems,
@@ -234,7 +243,7 @@ def _echo_corpus(header: dict[str, Any], scores: list[CorpusScore], fmt: str, wi
         if s.score._verbose:
             entry["verbose"] = s.score._verbose
         if s.confidence:
-            entry["mean"], entry["ci"] = s.confidence
+            entry["mean"], entry["ci"] = map(float, s.confidence)  # numpy floats in sacrebleu
         metrics[s.score.name] = entry
     click.echo(json.dumps({**header, "metrics": metrics}, ensure_ascii=False, indent=1))
 
@@ -257,33 +266,46 @@ def _echo_sentences(
         click.echo("\t".join([str(i), *(f"{v:.{width}f}" for v in row.values())]))
 
 
-def _echo_paired(header: dict[str, Any], comparison: PairedComparison, fmt: str, width: int) -> None:
+def _result_fields(result: Result) -> dict[str, float | None]:
+    """A paired-test result as plain JSON numbers (sacrebleu leaves numpy floats in it)."""
+    return {k: None if v is None else float(v) for k, v in vars(result).items()}
+
+
+def _echo_paired(
+    header: dict[str, Any], comparison: PairedComparison, fmt: str, width: int
+) -> None:
     baseline = comparison.systems[0]
     if fmt == "json":
         metrics = {
             metric: {
                 "signature": comparison.signatures[metric],
                 "systems": [
-                    {"system": system, **vars(result)}
+                    {"system": system, **_result_fields(result)}
                     for system, result in zip(comparison.systems, results)
                 ],
             }
             for metric, results in comparison.results.items()
         }
         test = {"test": comparison.test_type, "n_samples": comparison.n_samples}
-        click.echo(json.dumps(
-            {**header, **test, "baseline": baseline, "metrics": metrics},
-            ensure_ascii=False, indent=1,
-        ))
+        click.echo(
+            json.dumps(
+                {**header, **test, "baseline": baseline, "metrics": metrics},
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
         return
-    test_name = "bootstrap resampling" if comparison.test_type == "bs" else "approximate randomization"
-    click.echo(f"Paired {test_name} test ({comparison.n_samples} samples), baseline {baseline}")
+    if comparison.test_type == "bs":
+        test_name, unit = "bootstrap resampling", "resamples"
+    else:
+        test_name, unit = "approximate randomization", "trials"
+    click.echo(f"Paired {test_name} test ({comparison.n_samples} {unit}), baseline {baseline}")
     label_width = max(len(s) for s in comparison.systems) + len("baseline ")
     for metric, results in comparison.results.items():
         click.echo(f"{metric}|{comparison.signatures[metric]}")
         for i, (system, result) in enumerate(zip(comparison.systems, results)):
             label = f"baseline {system}" if i == 0 else system
-            line = f"  {label:>{label_width}}  {result.score:.{width}f}"
+            line = f"  {label:>{label_width}}  {result.score:{width + 4}.{width}f}"
             if result.mean is not None:
                 line += f" (μ = {result.mean:.{width}f} ± {result.ci:.{width}f})"
             if result.p_value is not None:
