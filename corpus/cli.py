@@ -19,7 +19,9 @@ from corpus.export_cmd import export, stats  # noqa: E402
 
 cli.add_command(export)
 cli.add_command(stats)
+
 from corpus.score_cmd import score  # noqa: E402
+
 cli.add_command(score)
 
 

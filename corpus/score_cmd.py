@@ -44,12 +44,16 @@ def _read_file(path: Path) -> Stream:
         raise InputError(f"{path}: {e.strerror}") from e
 
 
-def _read_columns(store: Path, columns: Sequence[str]) -> list[Stream]:
-    """The named string columns of a store's pairs, in row order."""
+def _scan_store(store: Path) -> pl.LazyFrame:
     try:
-        pairs = scan_pairs(store)
+        return scan_pairs(store)
     except StoreError as e:
         raise InputError(str(e)) from e
+
+
+def _read_columns(store: Path, columns: Sequence[str]) -> list[Stream]:
+    """The named string columns of a store's pairs, in row order."""
+    pairs = _scan_store(store)
     available = pairs.collect_schema().names()
     missing = [c for c in columns if c not in available]
     if missing:
@@ -172,6 +176,7 @@ def score(
         raise click.UsageError("give one pair store, or system files, not both")
     if any(is_store):
         store = hyp[0]
+        _scan_store(store)  # a directory must be a pair store
         if not (ref_files or hyp_column or ref_column):
             from corpus.quality import rescore_store
 

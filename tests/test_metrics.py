@@ -207,6 +207,11 @@ def test_pair_store_errors(store: Path) -> None:
     assert "no column nmt; it has en, zh, mt" in missing.output
     assert bitext(store, "--ref-column", "zh").exit_code == 2  # which column is the system?
     assert bitext(sample("mt.en"), "-r", sample("ref.en"), "--hyp-column", "mt").exit_code == 2
+    not_a_store = bitext(store / "missing-dir")
+    assert not_a_store.exit_code == 2  # click: no such path
+    (store / "empty").mkdir()
+    result = bitext(store / "empty")
+    assert result.exit_code == 2 and "not a pair store (no pairs.parquet)" in result.output
 
 
 def test_pair_store_alone_recomputes_pair_quality(
