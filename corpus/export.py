@@ -48,6 +48,8 @@ BATCH_ROWS = 50_000
 _LINE_BREAKING = r"[\t\n\r\x0B\x0C\x1C-\x1E\x{85}\x{2028}\x{2029}]"
 # Not allowed in XML 1.0. Lone surrogates cannot occur: Parquet strings are valid UTF-8.
 _XML_ILLEGAL = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x{FFFE}\x{FFFF}]"
+# Line breaks JSON may leave raw but str.splitlines() and some readers split on.
+_JSON_ESCAPES = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 # \r is escaped because XML parsers turn a literal one into \n.
 _XML_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;",
                 "\r": "&#13;"}
@@ -360,6 +362,11 @@ def one_line(expr: pl.Expr) -> pl.Expr:
     return expr.str.replace_all(_LINE_BREAKING, " ")
 
 
+def json_line(fields: pl.Expr) -> pl.Expr:
+    """A struct as one line of JSON, non-ASCII kept, every line break escaped."""
+    return fields.struct.json_encode().str.replace_many(_JSON_ESCAPES)
+
+
 def xml_text(expr: pl.Expr) -> pl.Expr:
     """Text safe in XML 1.0 content: illegal characters removed, markup escaped."""
     return expr.str.replace_all(_XML_ILLEGAL, "").str.replace_many(_XML_ESCAPES)
@@ -428,7 +435,7 @@ class HfWriter(PairWriter):
 
     def write(self, pairs: pl.DataFrame) -> None:
         o = self.options
-        row = pl.struct(pl.struct(o.src, o.tgt).alias("translation")).struct.json_encode()
+        row = json_line(pl.struct(pl.struct(o.src, o.tgt).alias("translation")))
         self._lines(self.files[0].handle, pairs.select(row).to_series())
 
 
@@ -456,7 +463,7 @@ class ChatWriter(PairWriter):
         ]
         if o.system:
             turns.insert(0, pl.struct(role=pl.lit("system"), content=pl.lit(o.system)))
-        self._row = pl.struct(pl.concat_list(turns).alias("messages")).struct.json_encode()
+        self._row = json_line(pl.struct(pl.concat_list(turns).alias("messages")))
 
     def write(self, pairs: pl.DataFrame) -> None:
         self._lines(self.files[0].handle, pairs.select(self._row).to_series())
