@@ -23,11 +23,11 @@ from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache, reduce
 from importlib import resources
 from pathlib import Path
-from typing import ClassVar, TextIO
+from typing import TextIO
 
 import numpy as np
 import polars as pl
@@ -51,8 +51,7 @@ _XML_ILLEGAL = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x{FFFE}\x{FFFF}]"
 # Line breaks JSON may leave raw but str.splitlines() and some readers split on.
 _JSON_ESCAPES = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 # \r is escaped because XML parsers turn a literal one into \n.
-_XML_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;",
-                "\r": "&#13;"}
+_XML_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;", "\r": "&#13;"}
 _CONDITION = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(>=|<=|==|!=|>|<)\s*(.+?)\s*$")
 _BEAD = re.compile(r"^\d+-\d+$")
 _SPLIT_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -104,8 +103,14 @@ class Condition:
             value = self.value.lower() == "true"
         else:
             raise ExportError(f"--where cannot compare column {self.column!r} of type {dtype}")
-        compare = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt,
-                   "==": operator.eq, "!=": operator.ne}[self.op]
+        compare = {
+            ">=": operator.ge,
+            "<=": operator.le,
+            ">": operator.gt,
+            "<": operator.lt,
+            "==": operator.eq,
+            "!=": operator.ne,
+        }[self.op]
         return compare(pl.col(self.column), value)
 
 
@@ -194,7 +199,8 @@ def match_keys(pairs: pl.DataFrame) -> pl.DataFrame:
     """
     en = pl.col("en").str.normalize("NFKC").str.replace_all(r"\s+", " ").str.strip_chars()
     zh = (
-        pl.col("zh").str.normalize("NFKC")
+        pl.col("zh")
+        .str.normalize("NFKC")
         .str.replace_many(traditional_to_simplified())
         .str.replace_all(r"\s+", "")
     )
@@ -344,7 +350,8 @@ class AtomicFile:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self._tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        self.handle: TextIO = open(self._tmp, "w", encoding="utf-8", newline="\n")
+        # Closed by commit or abort, not a with-block: the file lives across batches.
+        self.handle: TextIO = open(self._tmp, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
 
     def commit(self) -> None:
         self.handle.flush()
@@ -426,8 +433,9 @@ class TsvWriter(PairWriter):
 
     def write(self, pairs: pl.DataFrame) -> None:
         src, tgt = one_line(pl.col(self.options.src)), one_line(pl.col(self.options.tgt))
-        self._lines(self.files[0].handle, pairs.select(pl.concat_str(src, tgt, separator="\t"))
-                    .to_series())
+        self._lines(
+            self.files[0].handle, pairs.select(pl.concat_str(src, tgt, separator="\t")).to_series()
+        )
 
 
 class HfWriter(PairWriter):
@@ -485,7 +493,7 @@ class TmxWriter(PairWriter):
     """TMX 1.4b, streamed: one ``<tu>`` per pair with provenance and scores as props."""
 
     def begin(self) -> None:
-        created = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        created = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         self.files[0].handle.write(
             '<?xml version="1.0" encoding="UTF-8"?>\n'
             '<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n'
@@ -506,12 +514,13 @@ class TmxWriter(PairWriter):
         parts.append(pl.lit(">\n"))
         for name in TMX_PROPS:
             if name in pairs.columns:
-                parts.append(_optional(
-                    f'      <prop type="x-{name}">', pl.col(name), "</prop>\n"
-                ))
+                parts.append(_optional(f'      <prop type="x-{name}">', pl.col(name), "</prop>\n"))
         for lang in (self.options.src, self.options.tgt):
-            parts += [pl.lit(f'      <tuv xml:lang="{lang}"><seg>'), xml_text(pl.col(lang)),
-                      pl.lit("</seg></tuv>\n")]
+            parts += [
+                pl.lit(f'      <tuv xml:lang="{lang}"><seg>'),
+                xml_text(pl.col(lang)),
+                pl.lit("</seg></tuv>\n"),
+            ]
         parts.append(pl.lit("    </tu>"))
         self._lines(self.files[0].handle, pairs.select(pl.concat_str(parts)).to_series())
 
@@ -519,12 +528,18 @@ class TmxWriter(PairWriter):
 def _optional(before: str, value: pl.Expr, after: str) -> pl.Expr:
     """``before + escaped value + after``, or nothing when the value is null."""
     text = xml_text(value.cast(pl.String))
-    return pl.when(value.is_not_null()).then(pl.concat_str(pl.lit(before), text, pl.lit(after))
-                                            ).otherwise(pl.lit(""))
+    return (
+        pl.when(value.is_not_null())
+        .then(pl.concat_str(pl.lit(before), text, pl.lit(after)))
+        .otherwise(pl.lit(""))
+    )
 
 
 WRITERS: dict[str, type[PairWriter]] = {
-    "tsv": TsvWriter, "hf": HfWriter, "chat": ChatWriter, "moses": MosesWriter,
+    "tsv": TsvWriter,
+    "hf": HfWriter,
+    "chat": ChatWriter,
+    "moses": MosesWriter,
     "tmx": TmxWriter,
 }
 
@@ -546,8 +561,10 @@ class ExportReport:
     def summary(self) -> str:
         """One line: read, filtered out, duplicates dropped, written (and where)."""
         where = " → " + " + ".join(map(str, self.paths[""])) if "" in self.paths else ""
-        return (f"read {self.read:,} pairs; filtered out {self.filtered:,}; "
-                f"duplicates dropped {self.duplicates:,}; wrote {self.written:,}{where}")
+        return (
+            f"read {self.read:,} pairs; filtered out {self.filtered:,}; "
+            f"duplicates dropped {self.duplicates:,}; wrote {self.written:,}{where}"
+        )
 
 
 def export_pairs(
@@ -609,12 +626,16 @@ def export_pairs(
                 for doc_id in selected["doc_id"].fill_null("").unique().to_list():
                     if doc_id not in doc_splits:
                         doc_splits[doc_id] = split_of(doc_id, seed, splits)
-                split = pl.col("doc_id").fill_null("").replace_strict(
-                    doc_splits, return_dtype=pl.String
+                split = (
+                    pl.col("doc_id")
+                    .fill_null("")
+                    .replace_strict(doc_splits, return_dtype=pl.String)
                 )
-                for (name,), part in selected.with_columns(split.alias("__split")).partition_by(
-                    "__split", as_dict=True, include_key=False
-                ).items():
+                for (name,), part in (
+                    selected.with_columns(split.alias("__split"))
+                    .partition_by("__split", as_dict=True, include_key=False)
+                    .items()
+                ):
                     writers[str(name)].write(part)
                     report.splits[str(name)] += len(part)
             else:

@@ -27,38 +27,93 @@ from corpus.store import StoreError
 
 @click.command()
 @click.argument("store", type=click.Path(path_type=Path))
-@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), required=True,
-              help="tsv, hf (JSON Lines translation), chat (JSON Lines messages), "
-                   "moses (PATH.en + PATH.zh) or tmx (TMX 1.4b).")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              required=True, help="Output file (for moses: the prefix).")
-@click.option("--direction", type=click.Choice(DIRECTIONS), default="en-zh", show_default=True,
-              help="Source-target order of the columns, TMX srclang, chat prompt.")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    required=True,
+    help="tsv, hf (JSON Lines translation), chat (JSON Lines messages), "
+    "moses (PATH.en + PATH.zh) or tmx (TMX 1.4b).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="Output file (for moses: the prefix).",
+)
+@click.option(
+    "--direction",
+    type=click.Choice(DIRECTIONS),
+    default="en-zh",
+    show_default=True,
+    help="Source-target order of the columns, TMX srclang, chat prompt.",
+)
 @click.option("--header", is_flag=True, help="tsv: first line names the languages.")
-@click.option("--system", default=DEFAULT_SYSTEM, show_default=True,
-              help="chat: the system prompt; '' leaves the system turn out.")
-@click.option("--template", default=DEFAULT_TEMPLATE, show_default=True,
-              help="chat: the user turn; {source}, {src_lang} and {tgt_lang} are filled in.")
+@click.option(
+    "--system",
+    default=DEFAULT_SYSTEM,
+    show_default=True,
+    help="chat: the system prompt; '' leaves the system turn out.",
+)
+@click.option(
+    "--template",
+    default=DEFAULT_TEMPLATE,
+    show_default=True,
+    help="chat: the user turn; {source}, {src_lang} and {tgt_lang} are filled in.",
+)
 @click.option("--min-score", type=float, help="Keep pairs whose `quality` is at least X.")
-@click.option("--where", "where", multiple=True, metavar="COL OP X",
-              help="Keep pairs where COL OP X holds, OP one of >= <= > < == != "
-                   "(repeatable), e.g. 'align_score>=0.5'.")
+@click.option(
+    "--where",
+    "where",
+    multiple=True,
+    metavar="COL OP X",
+    help="Keep pairs where COL OP X holds, OP one of >= <= > < == != "
+    "(repeatable), e.g. 'align_score>=0.5'.",
+)
 @click.option("--bead", "beads", multiple=True, help="Keep only these bead types, e.g. 1-1.")
 @click.option("--layout", "layouts", multiple=True, help="Keep only these article layouts.")
-@click.option("--dedupe", is_flag=True,
-              help="Drop repeated pairs (NFKC, whitespace, Traditional→Simplified folded "
-                   "for matching; the first occurrence is written as it is).")
-@click.option("--dedupe-sides", is_flag=True,
-              help="Also drop pairs whose English or Chinese side was already written.")
-@click.option("--split", "split_spec", metavar="NAME=FRAC,...",
-              help="Split by document, e.g. train=0.98,dev=0.01,test=0.01; one file per "
-                   "split (out.jsonl → out.train.jsonl).")
-@click.option("--seed", type=int, default=0, show_default=True,
-              help="Seed of the split (hashed with each doc_id).")
+@click.option(
+    "--dedupe",
+    is_flag=True,
+    help="Drop repeated pairs (NFKC, whitespace, Traditional→Simplified folded "
+    "for matching; the first occurrence is written as it is).",
+)
+@click.option(
+    "--dedupe-sides",
+    is_flag=True,
+    help="Also drop pairs whose English or Chinese side was already written.",
+)
+@click.option(
+    "--split",
+    "split_spec",
+    metavar="NAME=FRAC,...",
+    help="Split by document, e.g. train=0.98,dev=0.01,test=0.01; one file per "
+    "split (out.jsonl → out.train.jsonl).",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Seed of the split (hashed with each doc_id).",
+)
 def export(
-    store: Path, fmt: str, output: Path, direction: str, header: bool, system: str,
-    template: str, min_score: float | None, where: tuple[str, ...], beads: tuple[str, ...],
-    layouts: tuple[str, ...], dedupe: bool, dedupe_sides: bool, split_spec: str | None,
+    store: Path,
+    fmt: str,
+    output: Path,
+    direction: str,
+    header: bool,
+    system: str,
+    template: str,
+    min_score: float | None,
+    where: tuple[str, ...],
+    beads: tuple[str, ...],
+    layouts: tuple[str, ...],
+    dedupe: bool,
+    dedupe_sides: bool,
+    split_spec: str | None,
     seed: int,
 ) -> None:
     """Export the pairs of the store OUT for training.
@@ -69,16 +124,24 @@ def export(
           --bead 1-1 --dedupe --split train=0.98,dev=0.01,test=0.01
     """
     try:
-        selection = Selection(min_score, tuple(Condition.parse(w) for w in where),
-                              beads, layouts)
+        selection = Selection(min_score, tuple(Condition.parse(w) for w in where), beads, layouts)
         splits = parse_split(split_spec) if split_spec else None
         options = FormatOptions(direction, header, system, template)
         total = count_pairs(store)
-        with click.progressbar(length=total, label="exporting", file=sys.stderr,
-                               hidden=not sys.stderr.isatty()) as bar:
+        with click.progressbar(
+            length=total, label="exporting", file=sys.stderr, hidden=not sys.stderr.isatty()
+        ) as bar:
             report = export_pairs(
-                store, fmt, output, selection=selection, options=options, dedupe=dedupe,
-                dedupe_sides=dedupe_sides, splits=splits, seed=seed, progress=bar.update,
+                store,
+                fmt,
+                output,
+                selection=selection,
+                options=options,
+                dedupe=dedupe,
+                dedupe_sides=dedupe_sides,
+                splits=splits,
+                seed=seed,
+                progress=bar.update,
             )
     except (ExportError, StoreError) as err:
         raise click.ClickException(str(err)) from None
@@ -90,10 +153,16 @@ def export(
 
 @click.command()
 @click.argument("store", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
-@click.option("--examples", type=click.IntRange(min=0), default=0, metavar="N",
-              help="Also show the first N pairs (by doc_id and sentence).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option(
+    "--examples",
+    type=click.IntRange(min=0),
+    default=0,
+    metavar="N",
+    help="Also show the first N pairs (by doc_id and sentence).",
+)
 def stats(store: Path, fmt: str, examples: int) -> None:
     """Summarise the store OUT: pairs per layout and bead, scores, documents, coverage.
 

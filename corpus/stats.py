@@ -46,24 +46,33 @@ def compute_stats(store: Path, examples: int = 0) -> StoreStats:
     pairs = scan_pairs(store)
     docs = scan_documents(store)
     score = "quality" if "quality" in pairs.collect_schema() else "align_score"
-    score_bin = (
-        (pl.col(score).fill_nan(None) * BINS).floor().clip(0, BINS - 1).cast(pl.Int8)
-    )
+    score_bin = (pl.col(score).fill_nan(None) * BINS).floor().clip(0, BINS - 1).cast(pl.Int8)
     queries = [
         pairs.select(pl.len()),
         pairs.group_by("layout").len(),
         pairs.group_by("bead").len(),
         pairs.group_by(score_bin.alias("bin")).len(),
-        docs.select(pl.len(), *(pl.col(c).sum() for c in (
-            "n_sent_en", "n_sent_en_aligned", "n_sent_zh", "n_sent_zh_aligned"))),
+        docs.select(
+            pl.len(),
+            *(
+                pl.col(c).sum()
+                for c in ("n_sent_en", "n_sent_en_aligned", "n_sent_zh", "n_sent_zh_aligned")
+            ),
+        ),
         docs.group_by("status").len(),
-        docs.filter(pl.col("status") != "ok").group_by("status", "reason").len()
+        docs.filter(pl.col("status") != "ok")
+        .group_by("status", "reason")
+        .len()
         .sort("len", "status", "reason", descending=[True, False, False]),
         docs.filter(pl.col("status") == "error").select("doc_id", "reason").sort("doc_id"),
         pairs.sort(
-            "doc_id", pl.col("sent_en").list.first(), pl.col("sent_zh").list.first(),
+            "doc_id",
+            pl.col("sent_en").list.first(),
+            pl.col("sent_zh").list.first(),
             nulls_last=True,
-        ).head(examples).select("doc_id", "en", "zh"),
+        )
+        .head(examples)
+        .select("doc_id", "en", "zh"),
     ]
     (n_pairs, layouts, beads, bins, totals, statuses, reasons, errors, sample) = pl.collect_all(
         queries, engine="streaming"
@@ -105,8 +114,11 @@ def _most_first(counts: pl.DataFrame) -> dict[str, int]:
 def render_text(s: StoreStats) -> str:
     """The summary as compact, readable tables."""
     statuses = ", ".join(f"{k} {n:,}" for k, n in s.statuses.items())
-    out = [f"{'store':<14}{s.store}", f"{'documents':<14}{s.documents:,} ({statuses})",
-           f"{'pairs':<14}{s.pairs:,}"]
+    out = [
+        f"{'store':<14}{s.store}",
+        f"{'documents':<14}{s.documents:,} ({statuses})",
+        f"{'pairs':<14}{s.pairs:,}",
+    ]
     for lang in ("en", "zh"):
         total, aligned = s.sentences[lang]["total"], s.sentences[lang]["aligned"]
         share = f"{aligned / total:.1%}" if total else "–"
@@ -121,8 +133,10 @@ def render_text(s: StoreStats) -> str:
         out.append(f"{'no score':<12}{s.score_missing:>10,}")
     if s.reasons:
         out += ["", f"{'status':<10}{'docs':>6}  reason"]
-        out += [f"{r['status']:<10}{r['documents']:>6,}  {r['reason']}"
-                for r in s.reasons[:TEXT_LIST_LIMIT]]
+        out += [
+            f"{r['status']:<10}{r['documents']:>6,}  {r['reason']}"
+            for r in s.reasons[:TEXT_LIST_LIMIT]
+        ]
         out += _more(len(s.reasons))
     if s.errors:
         out += ["", "documents in error"]

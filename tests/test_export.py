@@ -22,6 +22,7 @@ LINE_BREAKING = re.compile("[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 # (doc_id, layout, bead, en, zh, align_score)
+# fmt: off
 TRICKY = [
     ("guide/a.md", "blocked", "1-1", "Tabs\there and a\nnewline.", "制表符\t和\n换行。", 0.91),
     ("guide/a.md", "blocked", "1-1", "<script>alert('x & y')</script>", "脚本 <b>粗体</b> & 符号",
@@ -34,10 +35,11 @@ TRICKY = [
      "战后 图书馆开放了。", 0.5),  # whitespace duplicate
     ("news/b.html", "interleaved", "1-1", "Ｆｕｌｌ width", "全角", None),
     ("news/b.html", "interleaved", "0-1", "", "只有中文", 0.2),  # never exported
-    ("c.txt", "same_line", "1-1", 'Quotes "double" and \'single\'', "引号“双”和‘单’", 0.3),
+    ("c.txt", "same_line", "1-1", "Quotes \"double\" and 'single'", "引号“双”和‘单’", 0.3),
     ("c.txt", "same_line", "1-1", "Full width", "半角", 0.45),  # English side seen (NFKC)
     ("c.txt", "same_line", "1-2", "Line\u2028separator", "行\r\n分隔", 0.95),
 ]
+# fmt: on
 EXPORTED = [r for r in TRICKY if r[3] and r[4]]
 
 
@@ -48,21 +50,48 @@ def write_store(out: Path, rows: list[tuple], quality: list[float | None] | None
     sent: dict[str, int] = {}
     for doc_id, layout, bead, en, zh, score in rows:
         i = sent[doc_id] = sent.get(doc_id, -1) + 1
-        records.append({
-            "pair_id": f"p{len(records)}", "doc_id": doc_id, "source": doc_id, "layout": layout,
-            "para_en": [0], "para_zh": [0], "sent_en": [i], "sent_zh": [i], "line_en": 1,
-            "line_zh": 2, "bead": bead, "en": en, "zh": zh, "align_score": score,
-        })
+        records.append(
+            {
+                "pair_id": f"p{len(records)}",
+                "doc_id": doc_id,
+                "source": doc_id,
+                "layout": layout,
+                "para_en": [0],
+                "para_zh": [0],
+                "sent_en": [i],
+                "sent_zh": [i],
+                "line_en": 1,
+                "line_zh": 2,
+                "bead": bead,
+                "en": en,
+                "zh": zh,
+                "align_score": score,
+            }
+        )
     pairs = pl.DataFrame(records, schema=PAIRS_SCHEMA)
     if quality is not None:
         pairs = pairs.with_columns(quality=pl.Series(quality, dtype=pl.Float64))
     pairs.write_parquet(out / "pairs.parquet")
-    docs = [{
-        "doc_id": d, "source": [d], "layout": "blocked", "status": "ok", "reason": None,
-        "content_hash": d, "n_para_en": 1, "n_para_zh": 1, "n_sent_en": n, "n_sent_zh": n,
-        "n_sent_en_aligned": n, "n_sent_zh_aligned": n, "n_pairs": n, "unaligned_en": [],
-        "unaligned_zh": [],
-    } for d, n in pairs.group_by("doc_id").len().iter_rows()]
+    docs = [
+        {
+            "doc_id": d,
+            "source": [d],
+            "layout": "blocked",
+            "status": "ok",
+            "reason": None,
+            "content_hash": d,
+            "n_para_en": 1,
+            "n_para_zh": 1,
+            "n_sent_en": n,
+            "n_sent_zh": n,
+            "n_sent_en_aligned": n,
+            "n_sent_zh_aligned": n,
+            "n_pairs": n,
+            "unaligned_en": [],
+            "unaligned_zh": [],
+        }
+        for d, n in pairs.group_by("doc_id").len().iter_rows()
+    ]
     pl.DataFrame(docs, schema=DOCUMENTS_SCHEMA).write_parquet(out / "documents.parquet")
     return out
 
@@ -96,8 +125,14 @@ def test_tsv_reads_back_with_polars(store: Path, tmp_path: Path, header: bool) -
     out = tmp_path / "pairs.tsv"
     code, _, err = run("export", store, "-f", "tsv", "-o", out, *(["--header"] if header else []))
     assert code == 0, err
-    table = pl.read_csv(out, separator="\t", quote_char=None, has_header=header,
-                        infer_schema=False, new_columns=["en", "zh"])
+    table = pl.read_csv(
+        out,
+        separator="\t",
+        quote_char=None,
+        has_header=header,
+        infer_schema=False,
+        new_columns=["en", "zh"],
+    )
     assert table.rows() == [(one_line(r[3]), one_line(r[4])) for r in EXPORTED]
     assert f"wrote {len(EXPORTED)}" in err
 
@@ -127,15 +162,29 @@ def test_chat_jsonl_messages(store: Path, tmp_path: Path) -> None:
     for row, r in zip(rows, EXPORTED, strict=True):
         system, user, assistant = row["messages"]
         assert system == {"role": "system", "content": "Be exact."}
-        assert user == {"role": "user", "content":
-                        f"Translate the following English text into Chinese.\n\n{r[3]}"}
+        assert user == {
+            "role": "user",
+            "content": f"Translate the following English text into Chinese.\n\n{r[3]}",
+        }
         assert assistant == {"role": "assistant", "content": r[4]}
 
 
 def test_chat_template_direction_and_no_system(store: Path, tmp_path: Path) -> None:
     out = tmp_path / "chat.jsonl"
-    run("export", store, "-f", "chat", "-o", out, "--direction", "zh-en", "--system", "",
-        "--template", "{src_lang}→{tgt_lang} {json: braces}: {source}")
+    run(
+        "export",
+        store,
+        "-f",
+        "chat",
+        "-o",
+        out,
+        "--direction",
+        "zh-en",
+        "--system",
+        "",
+        "--template",
+        "{src_lang}→{tgt_lang} {json: braces}: {source}",
+    )
     first = read_jsonl(out)[0]["messages"]
     assert [m["role"] for m in first] == ["user", "assistant"]
     assert first[0]["content"] == f"Chinese→English {{json: braces}}: {EXPORTED[0][4]}"
@@ -143,8 +192,9 @@ def test_chat_template_direction_and_no_system(store: Path, tmp_path: Path) -> N
 
 
 def test_chat_template_without_source_is_an_error(store: Path, tmp_path: Path) -> None:
-    code, _, err = run("export", store, "-f", "chat", "-o", tmp_path / "c.jsonl",
-                       "--template", "Translate.")
+    code, _, err = run(
+        "export", store, "-f", "chat", "-o", tmp_path / "c.jsonl", "--template", "Translate."
+    )
     assert code == 1 and "{source}" in err
     assert list(tmp_path.iterdir()) == [store]
 
@@ -164,14 +214,19 @@ def test_tmx_is_well_formed_and_complete(store: Path, tmp_path: Path, direction:
     out = tmp_path / "pairs.tmx"
     run("export", store, "-f", "tmx", "-o", out, "--direction", direction)
     text = out.read_text(encoding="utf-8")
-    assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n'
-                           '<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n')
+    assert text.startswith(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n'
+    )
     root = ET.parse(out).getroot()
     assert root.tag == "tmx" and root.get("version") == "1.4"
     header = root.find("header").attrib
     assert header == header | {
-        "creationtool": "bitext", "creationtoolversion": __version__, "segtype": "sentence",
-        "o-tmf": "bitext", "adminlang": "en", "srclang": direction[:2],
+        "creationtool": "bitext",
+        "creationtoolversion": __version__,
+        "segtype": "sentence",
+        "o-tmf": "bitext",
+        "adminlang": "en",
+        "srclang": direction[:2],
         "datatype": "plaintext",
     }
     assert re.fullmatch(r"\d{8}T\d{6}Z", header["creationdate"])
@@ -210,28 +265,50 @@ def hf_pairs(path: Path) -> list[tuple[str, str]]:
 
 def test_where_bead_and_layout_filters(store: Path, tmp_path: Path) -> None:
     out = tmp_path / "o.jsonl"
-    run("export", store, "-f", "hf", "-o", out, "--where", "align_score>=0.5",
-        "--where", "align_score < 0.9", "--bead", "1-1", "--layout", "blocked",
-        "--layout", "interleaved")
+    run(
+        "export",
+        store,
+        "-f",
+        "hf",
+        "-o",
+        out,
+        "--where",
+        "align_score>=0.5",
+        "--where",
+        "align_score < 0.9",
+        "--bead",
+        "1-1",
+        "--layout",
+        "blocked",
+        "--layout",
+        "interleaved",
+    )
     assert hf_pairs(out) == [
-        (r[3], r[4]) for r in EXPORTED if r[5] is not None and 0.5 <= r[5] < 0.9
-        and r[2] == "1-1" and r[1] in ("blocked", "interleaved")
+        (r[3], r[4])
+        for r in EXPORTED
+        if r[5] is not None
+        and 0.5 <= r[5] < 0.9
+        and r[2] == "1-1"
+        and r[1] in ("blocked", "interleaved")
     ]
     run("export", store, "-f", "hf", "-o", out, "--where", "doc_id==c.txt")
     assert hf_pairs(out) == [(r[3], r[4]) for r in EXPORTED if r[0] == "c.txt"]
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--min-score", "0.5"], "`quality` column"),
-    (["--where", "nope>=1"], "unknown column 'nope'"),
-    (["--where", "align_score=>1"], "bad --where"),
-    (["--where", "align_score>=high"], "not a number"),
-    (["--where", "sent_en==1"], "cannot compare"),
-    (["--bead", "one-one"], "bad --bead"),
-    (["--split", "train=0.9,dev=0.2"], "sum to 1.1"),
-    (["--split", "train=0.5,train=0.5"], "bad --split"),
-    (["--split", "train"], "bad --split"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--min-score", "0.5"], "`quality` column"),
+        (["--where", "nope>=1"], "unknown column 'nope'"),
+        (["--where", "align_score=>1"], "bad --where"),
+        (["--where", "align_score>=high"], "not a number"),
+        (["--where", "sent_en==1"], "cannot compare"),
+        (["--bead", "one-one"], "bad --bead"),
+        (["--split", "train=0.9,dev=0.2"], "sum to 1.1"),
+        (["--split", "train=0.5,train=0.5"], "bad --split"),
+        (["--split", "train"], "bad --split"),
+    ],
+)
 def test_bad_options_give_one_line_and_exit_1(
     store: Path, tmp_path: Path, args: list[str], message: str
 ) -> None:
@@ -257,8 +334,9 @@ def test_dedupe_keeps_first_original_across_batches(
     code, _, err = run("export", store, "-f", "hf", "-o", out, "--dedupe")
     assert code == 0, err
     dropped = {4, 5}  # Traditional and whitespace variants of pair 3
-    assert hf_pairs(out) == [(r[3], r[4]) for i, r in enumerate(TRICKY)
-                             if r[3] and i not in dropped]
+    assert hf_pairs(out) == [
+        (r[3], r[4]) for i, r in enumerate(TRICKY) if r[3] and i not in dropped
+    ]
     assert "filtered out 1; duplicates dropped 2; wrote 8" in err
 
 
@@ -300,8 +378,11 @@ def test_hash_set_matches_a_python_set() -> None:
 
 @pytest.fixture
 def many_docs(tmp_path: Path) -> Path:
-    rows = [(f"doc{d:02}.md", "blocked", "1-1", f"Doc {d} sentence {s}.", f"文档{d}第{s}句。", 0.9)
-            for d in range(60) for s in range(d % 4 + 1)]
+    rows = [
+        (f"doc{d:02}.md", "blocked", "1-1", f"Doc {d} sentence {s}.", f"文档{d}第{s}句。", 0.9)
+        for d in range(60)
+        for s in range(d % 4 + 1)
+    ]
     return write_store(tmp_path / "many", rows)
 
 
@@ -313,11 +394,25 @@ def test_split_by_document_is_deterministic_and_leak_free(many_docs: Path, tmp_p
     outputs = []
     for run_dir in ("a", "b"):
         out = tmp_path / run_dir / "pairs.jsonl"
-        code, stdout, _ = run("export", many_docs, "-f", "hf", "-o", out, "--seed", "7",
-                              "--split", "train=0.8,dev=0.1,test=0.1")
+        code, stdout, _ = run(
+            "export",
+            many_docs,
+            "-f",
+            "hf",
+            "-o",
+            out,
+            "--seed",
+            "7",
+            "--split",
+            "train=0.8,dev=0.1,test=0.1",
+        )
         assert code == 0
-        outputs.append({s: (tmp_path / run_dir / f"pairs.{s}.jsonl").read_bytes()
-                        for s in ("train", "dev", "test")})
+        outputs.append(
+            {
+                s: (tmp_path / run_dir / f"pairs.{s}.jsonl").read_bytes()
+                for s in ("train", "dev", "test")
+            }
+        )
         counts = {line.split("\t")[0]: int(line.split("\t")[1]) for line in stdout.splitlines()}
         assert counts == {s: len(b.splitlines()) for s, b in outputs[-1].items()}
     assert outputs[0] == outputs[1]
@@ -327,21 +422,42 @@ def test_split_by_document_is_deterministic_and_leak_free(many_docs: Path, tmp_p
     assert not docs["dev"] & docs["test"]
     assert len(docs["train"] | docs["dev"] | docs["test"]) == 60
 
-    run("export", many_docs, "-f", "hf", "-o", tmp_path / "c" / "pairs.jsonl", "--seed", "8",
-        "--split", "train=0.8,dev=0.1,test=0.1")
+    run(
+        "export",
+        many_docs,
+        "-f",
+        "hf",
+        "-o",
+        tmp_path / "c" / "pairs.jsonl",
+        "--seed",
+        "8",
+        "--split",
+        "train=0.8,dev=0.1,test=0.1",
+    )
     assert docs_of(tmp_path / "c" / "pairs.train.jsonl") != docs["train"]
 
 
 def test_split_names_for_moses(many_docs: Path, tmp_path: Path) -> None:
-    run("export", many_docs, "-f", "moses", "-o", tmp_path / "corpus",
-        "--split", "train=0.5,test=0.5")
+    run(
+        "export",
+        many_docs,
+        "-f",
+        "moses",
+        "-o",
+        tmp_path / "corpus",
+        "--split",
+        "train=0.5,test=0.5",
+    )
     names = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("corpus"))
     assert names == ["corpus.test.en", "corpus.test.zh", "corpus.train.en", "corpus.train.zh"]
 
 
 def test_parse_split() -> None:
     assert parse_split("train=0.98, dev=0.01,test=0.01") == {
-        "train": 0.98, "dev": 0.01, "test": 0.01}
+        "train": 0.98,
+        "dev": 0.01,
+        "test": 0.01,
+    }
 
 
 # -- atomic output -----------------------------------------------------------------------

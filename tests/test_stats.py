@@ -16,22 +16,41 @@ from corpus.store import DOCUMENTS_SCHEMA, PAIRS_SCHEMA
 
 def pair(doc_id: str, sent: int, bead: str, layout: str, score: float | None) -> dict:
     return {
-        "pair_id": f"{doc_id}#{sent}", "doc_id": doc_id, "source": doc_id, "layout": layout,
-        "para_en": [0], "para_zh": [0], "sent_en": [sent], "sent_zh": [sent], "line_en": 1,
-        "line_zh": 1, "bead": bead, "en": f"{doc_id} sentence\n{sent}",
-        "zh": f"{doc_id} 第{sent}句", "align_score": score,
+        "pair_id": f"{doc_id}#{sent}",
+        "doc_id": doc_id,
+        "source": doc_id,
+        "layout": layout,
+        "para_en": [0],
+        "para_zh": [0],
+        "sent_en": [sent],
+        "sent_zh": [sent],
+        "line_en": 1,
+        "line_zh": 1,
+        "bead": bead,
+        "en": f"{doc_id} sentence\n{sent}",
+        "zh": f"{doc_id} 第{sent}句",
+        "align_score": score,
     }
 
 
-def document(doc_id: str, status: str, reason: str | None, sent: tuple[int, int, int, int]
-             ) -> dict:
+def document(doc_id: str, status: str, reason: str | None, sent: tuple[int, int, int, int]) -> dict:
     en, en_aligned, zh, zh_aligned = sent
     return {
-        "doc_id": doc_id, "source": [doc_id], "layout": "error" if status == "error" else
-        "blocked", "status": status, "reason": reason, "content_hash": doc_id,
-        "n_para_en": 1, "n_para_zh": 1, "n_sent_en": en, "n_sent_zh": zh,
-        "n_sent_en_aligned": en_aligned, "n_sent_zh_aligned": zh_aligned, "n_pairs": 0,
-        "unaligned_en": [], "unaligned_zh": [],
+        "doc_id": doc_id,
+        "source": [doc_id],
+        "layout": "error" if status == "error" else "blocked",
+        "status": status,
+        "reason": reason,
+        "content_hash": doc_id,
+        "n_para_en": 1,
+        "n_para_zh": 1,
+        "n_sent_en": en,
+        "n_sent_zh": zh,
+        "n_sent_en_aligned": en_aligned,
+        "n_sent_zh_aligned": zh_aligned,
+        "n_pairs": 0,
+        "unaligned_en": [],
+        "unaligned_zh": [],
     }
 
 
@@ -67,8 +86,7 @@ def test_json_summary(store: Path) -> None:
     assert code == 0
     s = json.loads(stdout)
     assert (s["documents"], s["pairs"]) == (5, 5)
-    assert s["sentences"] == {"en": {"total": 12, "aligned": 6},
-                              "zh": {"total": 6, "aligned": 6}}
+    assert s["sentences"] == {"en": {"total": 12, "aligned": 6}, "zh": {"total": 6, "aligned": 6}}
     assert s["layouts"] == {"blocked": 3, "interleaved": 2}
     assert s["beads"] == {"1-1": 3, "1-2": 1, "2-1": 1}
     assert s["score_column"] == "align_score"
@@ -88,7 +106,8 @@ def test_json_summary(store: Path) -> None:
 def test_histogram_uses_quality_when_present(store: Path) -> None:
     pairs = pl.read_parquet(store / "pairs.parquet")
     pairs.with_columns(quality=pl.Series([0.15, 0.15, 0.85, None, None])).write_parquet(
-        store / "pairs.parquet")
+        store / "pairs.parquet"
+    )
     s = compute_stats(store)
     assert s.score_column == "quality"
     assert s.histogram == [0, 2, 0, 0, 0, 0, 0, 0, 1, 0] and s.score_missing == 2
