@@ -1,0 +1,236 @@
+"""Label blocks English or Chinese by Unicode script, and split mixed blocks.
+
+A block such as ``Banning Open Source AI Would Be A Mistake 禁止开源AI将是一个错误`` holds
+a sentence and its translation; it becomes an English and a Chinese block. Latin inside
+Chinese (``DeepSeek``, ``GPT-5``, a short quoted phrase) stays Chinese, and a Chinese word
+inside English stays English.
+
+How: the text is cut into pieces (whitespace-separated tokens, cut again where the script
+changes), the pieces into runs of one script, and short runs are absorbed by the runs
+around them. The block is split only where a substantial English run meets a substantial
+Chinese run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from corpus.blocks import Block
+
+# A Latin run is substantial from this many words or letters, a Chinese run from this many
+# Han characters; a Latin run between Chinese text is absorbed below _EMBEDDED_WORDS words.
+_MIN_WORDS = 3
+_MIN_LETTERS = 15
+_MIN_HAN = 4
+_EMBEDDED_WORDS = 6
+_HAN_WEIGHT = 2.5  # Latin letters per Han character, roughly, in translated text
+
+_OPENERS = frozenset("“‘「『（(［[【《〈\"'")
+_CLOSERS = frozenset("”’」』）)］]】》〉\"'")
+_TOUCHING = frozenset("-_/+#&@%·•'")  # may sit between a Latin word and Han it is part of
+_TRAILING_PUNCT = ".,;:!?。，；：！？、"
+
+
+def is_han(c: str) -> bool:
+    """CJK Unified Ideographs (with Extensions A to H), compatibility ideographs, 〇."""
+    cp = ord(c)
+    return (
+        0x4E00 <= cp <= 0x9FFF
+        or 0x3400 <= cp <= 0x4DBF
+        or 0xF900 <= cp <= 0xFAFF
+        or 0x20000 <= cp <= 0x323AF
+        or cp == 0x3007
+    )
+
+
+def is_latin(c: str) -> bool:
+    """A Latin letter: ASCII, Latin-1, Latin Extended, or fullwidth."""
+    return c.isalpha() and (
+        c < "\u0250" or "\u1e00" <= c <= "\u1eff" or "\uff21" <= c <= "\uff5a"
+    )
+
+
+def script_counts(text: str) -> tuple[int, int]:
+    """Number of Han characters and of Latin letters in ``text``."""
+    han = latin = 0
+    for c in text:
+        if is_han(c):
+            han += 1
+        elif is_latin(c):
+            latin += 1
+    return han, latin
+
+
+def label(text: str) -> str:
+    """``zh``, ``en`` or ``other`` (no letters): the language most of the text is in.
+
+    Uses the same runs as :func:`split_block`, so Latin names inside Chinese count as
+    Chinese; between two languages, Han characters weigh about 2.5 letters each.
+    """
+    segments = _segments(text)
+    if not segments:
+        return "other"
+    weights = {"zh": 0.0, "en": 0.0, "other": 0.0}
+    for start, end, lang in segments:
+        han, latin = script_counts(text[start:end])
+        weights[lang] += han * _HAN_WEIGHT + latin + 0.1  # 0.1: "other" only without letters
+    return max(weights, key=lambda lang: weights[lang])
+
+
+def split_block(block: Block) -> list[Block]:
+    """The block's English and Chinese parts, in order, with ``lang`` set.
+
+    Parts keep the block's source, line and kind. Only whitespace is dropped: the parts'
+    texts without whitespace concatenate to the block's text without whitespace. A block
+    with no letters is one part labelled ``other``; an empty block gives no parts.
+    """
+    out = []
+    for start, end, lang in _segments(block.text):
+        text = block.text[start:end].strip()
+        if text:
+            out.append(replace(block, text=text, lang=lang))
+    return out
+
+
+def split_blocks(blocks: Iterable[Block]) -> list[Block]:
+    """:func:`split_block` applied to each block."""
+    return [part for block in blocks for part in split_block(block)]
+
+
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Run:
+    """Consecutive pieces of one script, ``zh`` or ``en``, from its first to its last piece."""
+
+    lang: str
+    start: int
+    end: int
+    han: int = 0
+    letters: int = 0
+    words: int = 0
+
+
+def _segments(text: str) -> list[tuple[int, int, str]]:
+    """Cut ``text`` into (start, end, lang) spans that cover it, one per language part."""
+    runs = _runs(text)
+    if not runs:
+        return [(0, len(text), "other")] if text.strip() else []
+    majors = [i for i in range(len(runs)) if _is_major(text, runs, i)]
+    if not majors:
+        return [(0, len(text), _frame_lang(runs))]
+    cuts = [0]
+    langs = [runs[majors[0]].lang]
+    for prev, nxt in zip(majors, majors[1:]):
+        if runs[nxt].lang != runs[prev].lang:
+            cuts.append(runs[prev + 1].start)
+            langs.append(runs[nxt].lang)
+    cuts.append(len(text))
+    return [(cuts[k], cuts[k + 1], langs[k]) for k in range(len(langs))]
+
+
+def _is_major(text: str, runs: list[_Run], i: int) -> bool:
+    """A run that stands as a language part of its own, not absorbed by its neighbours."""
+    run = runs[i]
+    if run.lang == "en":
+        substantial = run.words >= _MIN_WORDS or run.letters >= _MIN_LETTERS
+        embeddable = run.words < _EMBEDDED_WORDS
+    else:
+        substantial = run.han >= _MIN_HAN
+        embeddable = not substantial
+    sandwiched = 0 < i < len(runs) - 1
+    return substantial and not (sandwiched and (embeddable or _enclosed(text, run)))
+
+
+def _enclosed(text: str, run: _Run) -> bool:
+    """Whether the run sits inside brackets or quotes."""
+    inner = text[run.start : run.end].rstrip(_TRAILING_PUNCT)
+    before = text[: run.start].rstrip()
+    after = text[run.end :].lstrip()
+    opens = inner[:1] in _OPENERS or before[-1:] in _OPENERS
+    closes = inner[-1:] in _CLOSERS or after[:1] in _CLOSERS
+    return bool(inner) and opens and closes
+
+
+def _frame_lang(runs: list[_Run]) -> str:
+    """The language of a text with no substantial run: the one it starts and ends in, else
+    the heavier one."""
+    if runs[0].lang == runs[-1].lang:
+        return runs[0].lang
+    han = sum(r.han for r in runs)
+    letters = sum(r.letters for r in runs if r.lang == "en")
+    return "zh" if han * _HAN_WEIGHT >= letters else "en"
+
+
+def _runs(text: str) -> list[_Run]:
+    """Maximal runs of pieces in one script; neutral pieces (numbers, symbols) in between
+    belong to the run before them."""
+    runs: list[_Run] = []
+    for start, end, lang in _pieces(text):
+        if lang == "other":
+            continue
+        piece = text[start:end]
+        han, letters = script_counts(piece)
+        if runs and runs[-1].lang == lang:
+            run = runs[-1]
+            run.end = end
+        else:
+            run = _Run(lang, start, end)
+            runs.append(run)
+        run.han += han
+        if lang == "en":
+            run.letters += letters
+            run.words += 1
+    return runs
+
+
+_TOKEN = re.compile(r"\S+")
+
+
+def _pieces(text: str) -> list[tuple[int, int, str]]:
+    """Whitespace-separated tokens, cut where the script changes inside a token.
+
+    Punctuation between two scripts goes with the text before it, except opening
+    brackets and quotes, which go with the text after. A Latin word glued to Han
+    (``AI资讯``, ``GPT-5模型``) is part of the Chinese piece.
+    """
+    pieces: list[tuple[int, int, str]] = []
+    for m in _TOKEN.finditer(text):
+        groups = _letter_groups(text, m.start(), m.end())
+        if not groups:
+            pieces.append((m.start(), m.end(), "other"))
+            continue
+        langs = [lang for _, _, lang in groups]
+        for k in range(len(groups) - 1):
+            gap = text[groups[k][1] : groups[k + 1][0]]
+            if all(c.isalnum() or c in _TOUCHING for c in gap):
+                langs[k] = langs[k + 1] = "zh"
+        cuts = [m.start()]
+        for k in range(1, len(groups)):
+            if langs[k] != langs[k - 1]:
+                cut = groups[k][0]
+                while cut > groups[k - 1][1] and text[cut - 1] in _OPENERS:
+                    cut -= 1
+                cuts.append(cut)
+        cuts.append(m.end())
+        kinds = [langs[0]] + [langs[k] for k in range(1, len(langs)) if langs[k] != langs[k - 1]]
+        pieces += [(cuts[k], cuts[k + 1], kinds[k]) for k in range(len(kinds))]
+    return pieces
+
+
+def _letter_groups(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """Spans from the first to the last letter of each same-script stretch of a token."""
+    groups: list[tuple[int, int, str]] = []
+    for i in range(start, end):
+        c = text[i]
+        lang = "zh" if is_han(c) else "en" if is_latin(c) else ""
+        if not lang:
+            continue
+        if groups and groups[-1][2] == lang:
+            groups[-1] = (groups[-1][0], i + 1, lang)
+        else:
+            groups.append((i, i + 1, lang))
+    return groups
