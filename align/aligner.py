@@ -1,0 +1,209 @@
+"""Sentence alignment: lexical similarity + length, searched by dynamic programming.
+
+Pass 1 scores beads with CC-CEDICT glosses; pass 2 adds translations learned from the
+confident beads of pass 1 (Dice association of Chinese words with English stems) and
+aligns again. Long inputs are first aligned at the level of blocks of sentences, and the
+sentence-level search runs in a band around that path, so time and memory grow
+linearly with the text.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from align.bead import Bead
+from align.dp import Band, BeadScorer, Params, best_path
+from align.lexicon import Lexicon, en_features
+from align.similarity import build_vectors
+
+VERSION = "1"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting that changes an alignment; ``signature()`` names them all."""
+
+    params: Params = field(default_factory=Params)
+    learn: bool = True  # pass 2 with translations learned from the document
+    learn_min_sim: float = 0.35  # pass-1 beads at least this similar teach pass 2
+    learn_min_dice: float = 0.3
+    full_cells: int = 4_000_000  # above this many cells, search in a band
+    block: int = 8  # sentences per block at the coarse level
+    band_margin: int = 12  # sentences either side of the coarse path
+
+    def signature(self) -> str:
+        p = asdict(self.params)
+        parts = [f"align:{VERSION}", "lex:cedict", f"learn:{int(self.learn)}"]
+        parts += [f"{k}:{v}" for k, v in sorted(p.items())]
+        parts += [f"block:{self.block}", f"margin:{self.band_margin}"]
+        return "|".join(parts)
+
+
+@dataclass
+class _Side:
+    """The sentences of one language as the aligner sees them."""
+
+    vectors_input: list
+    words: list[list[str]] | None
+    lengths: np.ndarray
+    para: np.ndarray
+
+
+def align_sentences(
+    src: Sequence[str],
+    tgt: Sequence[str],
+    src_lang: str = "en",
+    tgt_lang: str = "zh",
+    src_para: Sequence[int] | None = None,
+    tgt_para: Sequence[int] | None = None,
+    settings: Settings | None = None,
+) -> list[Bead]:
+    """Align two lists of sentences; beads cover every sentence once, in order.
+
+    :param src_para: paragraph number of each source sentence; beads that cross a
+        paragraph break on one side only are discouraged. Same for ``tgt_para``.
+    """
+    if {src_lang, tgt_lang} != {"en", "zh"}:
+        raise ValueError(f"unsupported language pair {src_lang}-{tgt_lang}; use en and zh")
+    settings = settings or Settings()
+    if src_lang == "zh":
+        beads = align_sentences(tgt, src, "en", "zh", tgt_para, src_para, settings)
+        return [Bead(b.tgt, b.src, b.score) for b in beads]
+    en, zh = list(src), list(tgt)
+    if not en or not zh:
+        return [Bead((i,), ()) for i in range(len(en))] + [Bead((), (j,)) for j in range(len(zh))]
+    lex = Lexicon.load()
+    en_feats = [en_features(s) for s in en]
+    zh_words = [[w for w in lex.zh_words(s)] for s in zh]
+    zh_feats = [[lex.word_features(w) for w in ws] for ws in zh_words]
+    # Keep the words that carry features, aligned with their features.
+    zh_pairs = [[(w, f) for w, f in zip(ws, fs) if f] for ws, fs in zip(zh_words, zh_feats)]
+    zh_words = [[w for w, _ in p] for p in zh_pairs]
+    zh_feats = [[f for _, f in p] for p in zh_pairs]
+    len_e = np.array([len("".join(s.split())) for s in en], dtype=np.float64)
+    len_z = np.array([len("".join(s.split())) for s in zh], dtype=np.float64)
+    para_e = np.asarray(src_para if src_para is not None else [0] * len(en))
+    para_z = np.asarray(tgt_para if tgt_para is not None else [0] * len(zh))
+
+    E, Z, me, mz = build_vectors(en_feats, zh_feats)
+    band = _search_band(E, Z, me, mz, len_e, len_z, settings)
+    path = best_path(BeadScorer(E, Z, me, mz, len_e, len_z, para_e, para_z, band,
+                                settings.params), len(en), len(zh))
+    beads = _beads(path, E, Z, me, mz)
+    if settings.learn:
+        learned = learn_translations(beads, en_feats, zh_words, settings)
+        if learned:
+            E, Z, me, mz = build_vectors(en_feats, zh_feats, zh_words, learned)
+            if len(en) * len(zh) > settings.full_cells:
+                band = band_around(beads, len(en), len(zh), settings.band_margin)
+            path = best_path(BeadScorer(E, Z, me, mz, len_e, len_z, para_e, para_z, band,
+                                        settings.params), len(en), len(zh))
+            beads = _beads(path, E, Z, me, mz)
+    return beads
+
+
+def _beads(path: list[tuple[int, int, float]], E: np.ndarray, Z: np.ndarray,
+           mass_e: np.ndarray, mass_z: np.ndarray) -> list[Bead]:
+    """Beads from a DP path, each scored with its lexical similarity in [0, 1]."""
+    out, i, j = [], 0, 0
+    for a, b, _ in path:
+        src, tgt = tuple(range(i, i + a)), tuple(range(j, j + b))
+        score = 0.0
+        if a and b:
+            u, v = E[i:i + a].sum(0), Z[j:j + b].sum(0)
+            me = mass_e[i:i + a].sum() + float(u @ u) - float((E[i:i + a] ** 2).sum())
+            mz = mass_z[j:j + b].sum() + float(v @ v) - float((Z[j:j + b] ** 2).sum())
+            dot = float(u @ v)
+            den = float(np.sqrt(max(me * mz, 0.0)))
+            score = max(0.0, min(1.0, dot / den)) if den > 0 else 0.0
+        out.append(Bead(src, tgt, round(score, 4)))
+        i, j = i + a, j + b
+    return out
+
+
+def learn_translations(beads: list[Bead], en_feats: list[list[str]],
+                       zh_words: list[list[str]], settings: Settings) -> dict[str, dict[str, float]]:
+    """Chinese word -> {English stem: weight} from the confident beads (Dice coefficient)."""
+    pairs: Counter[tuple[str, str]] = Counter()
+    fz: Counter[str] = Counter()
+    fe: Counter[str] = Counter()
+    for b in beads:
+        if not b.src or not b.tgt or b.score < settings.learn_min_sim:
+            continue
+        es = {f for i in b.src for f in en_feats[i] if f[0] != "#"}
+        zs = {w for j in b.tgt for w in zh_words[j]}
+        fe.update(es)
+        fz.update(zs)
+        for w in zs:
+            for f in es:
+                pairs[(w, f)] += 1
+    out: dict[str, dict[str, float]] = {}
+    for (w, f), c in pairs.items():
+        if c < 2:
+            continue
+        dice = 2.0 * c / (fz[w] + fe[f])
+        if dice >= settings.learn_min_dice:
+            out.setdefault(w, {})[f] = dice
+    return out
+
+
+def band_around(beads: list[Bead], n: int, m: int, margin: int) -> Band:
+    """A band of ``margin`` sentences either side of an alignment path."""
+    lo = np.full(n + 1, m, dtype=np.int64)
+    hi = np.zeros(n + 1, dtype=np.int64)
+    i = j = 0
+    lo[0], hi[0] = 0, 0
+    for b in beads:
+        i2, j2 = i + len(b.src), j + len(b.tgt)
+        for r in range(i, i2 + 1):
+            lo[r] = min(lo[r], j)
+            hi[r] = max(hi[r], j2)
+        i, j = i2, j2
+    return _monotone(lo - margin, hi + margin, n, m)
+
+
+def _monotone(lo: np.ndarray, hi: np.ndarray, n: int, m: int) -> Band:
+    lo = np.clip(lo, 0, m)
+    hi = np.clip(hi, 0, m)
+    lo = np.minimum.accumulate(lo[::-1])[::-1].copy()
+    hi = np.maximum.accumulate(hi)
+    lo[0], hi[n] = 0, m
+    return Band(lo, np.maximum(hi, lo))
+
+
+def _search_band(E: np.ndarray, Z: np.ndarray, mass_e: np.ndarray, mass_z: np.ndarray,
+                 len_e: np.ndarray, len_z: np.ndarray, settings: Settings) -> Band:
+    """The whole grid for short inputs; for long ones, a band around a coarse path."""
+    n, m = len(E), len(Z)
+    if n * m <= settings.full_cells:
+        return Band.full(n, m)
+    g = settings.block
+    ne, nz = math.ceil(n / g), math.ceil(m / g)
+    CE = np.add.reduceat(E, np.arange(0, n, g), axis=0)
+    CZ = np.add.reduceat(Z, np.arange(0, m, g), axis=0)
+    cle = np.add.reduceat(len_e, np.arange(0, n, g))
+    clz = np.add.reduceat(len_z, np.arange(0, m, g))
+    cme = np.add.reduceat(mass_e, np.arange(0, n, g))
+    cmz = np.add.reduceat(mass_z, np.arange(0, m, g))
+    coarse = Settings(params=Params(threshold=0.0, cross_penalty=0.0),
+                      full_cells=settings.full_cells, block=g, band_margin=settings.band_margin)
+    cband = _search_band(CE, CZ, cme, cmz, cle, clz, coarse)
+    path = best_path(BeadScorer(CE, CZ, cme, cmz, cle, clz, np.zeros(ne), np.zeros(nz), cband,
+                                coarse.params), ne, nz)
+    # Map the coarse path back to sentences.
+    lo = np.full(n + 1, m, dtype=np.int64)
+    hi = np.zeros(n + 1, dtype=np.int64)
+    I = J = 0
+    for a, b, _ in path:
+        i0, i1 = I * g, min(n, (I + a) * g)
+        j0, j1 = J * g, min(m, (J + b) * g)
+        lo[i0:i1 + 1] = np.minimum(lo[i0:i1 + 1], j0)
+        hi[i0:i1 + 1] = np.maximum(hi[i0:i1 + 1], j1)
+        I, J = I + a, J + b
+    margin = settings.band_margin + g
+    return _monotone(lo - margin, hi + margin, n, m)

