@@ -167,19 +167,24 @@ def _frame_lang(runs: list[_Run]) -> str:
 
 def _runs(text: str) -> list[_Run]:
     """Maximal runs of pieces in one script; neutral pieces (numbers, symbols) in between
-    belong to the run before them."""
+    belong to the run before them, opening brackets and quotes to the run after."""
     runs: list[_Run] = []
+    opener = None  # start of the bracket or quote tokens just before a run: part of it
     for start, end, lang in _pieces(text):
         if lang == "other":
+            if not all(c in _OPENERS for c in text[start:end]):
+                opener = None
+            elif opener is None:
+                opener = start
             continue
-        piece = text[start:end]
-        han, letters = script_counts(piece)
+        han, letters = script_counts(text[start:end])
         if runs and runs[-1].lang == lang:
             run = runs[-1]
             run.end = end
         else:
-            run = _Run(lang, start, end)
+            run = _Run(lang, start if opener is None else opener, end)
             runs.append(run)
+        opener = None
         run.han += han
         if lang == "en":
             run.letters += letters

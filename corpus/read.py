@@ -475,7 +475,7 @@ def _strip_attributes(heading: str) -> str:
 # that emphasis and link rules do not touch them.
 _STASH = re.compile("\ue000(\\d+)\ue001")
 _CODE_MARK = "\ue002"
-_CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.S)
+_CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)|<(code|kbd|samp)\b[^>]*>(.*?)</\3\s*>", re.S | re.I)
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _MATH = re.compile(r"\$(?=\S)[^$\n]+(?<=\S)\$")
 _DEST = r"\(\s*(?:<[^>\n]*>|(?:[^()\s]|\([^()\s]*\))*)(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)"
@@ -494,6 +494,7 @@ _EMPHASIS = [
     re.compile(r"(?<![\w\\])_(?=[^\s_])([^_]+?)(?<=[^\s_])_(?!\w)"),
     re.compile(r"~~(?=\S)(.+?)(?<=\S)~~", re.S),
 ]
+_STRAY_STRONG = re.compile(r"\*{2,}")  # unmatched bold markers, e.g. "** text **"
 _BREAK = "\ue003"  # <br>: splits a line without shifting line numbers
 
 
@@ -513,7 +514,8 @@ def _markdown_inline(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
         return _keeping_lines("", m.group())
 
     def code(m: re.Match[str]) -> str:
-        return _keeping_lines(_CODE_MARK + keep(" ".join(m.group(2).split())), m.group())
+        content = m.group(2) if m.group(1) else unescape(_TAG.sub("", m.group(4)))
+        return _keeping_lines(_CODE_MARK + keep(" ".join(content.split())), m.group())
 
     text = _CODE_SPAN.sub(code, text)
     text = _ESCAPE.sub(lambda m: keep(m.group(1)), text)
@@ -528,6 +530,7 @@ def _markdown_inline(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     text = _TAG.sub(keep_newlines, text)
     for pattern in _EMPHASIS:
         text = pattern.sub(lambda m: m.group(1), text)
+    text = _STRAY_STRONG.sub("", text)
     out: list[tuple[int, str]] = []
     for (n, _), line in zip(lines, text.split("\n")):
         line = re.sub(r"\\$", "", line.rstrip())  # backslash hard break
@@ -551,7 +554,7 @@ _VOID = frozenset(
     "area base br col embed hr img input link meta param source track wbr".split()
 )
 _SKIP = frozenset(
-    "script style nav footer aside noscript template svg button iframe title select"
+    "script style nav footer aside noscript template svg button iframe title select label"
     " textarea object canvas datalist".split()
 )
 _BLOCK = frozenset(
