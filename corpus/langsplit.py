@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from corpus.blocks import Block
 
@@ -47,9 +48,7 @@ def is_han(c: str) -> bool:
 
 def is_latin(c: str) -> bool:
     """A Latin letter: ASCII, Latin-1, Latin Extended, or fullwidth."""
-    return c.isalpha() and (
-        c < "\u0250" or "\u1e00" <= c <= "\u1eff" or "\uff21" <= c <= "\uff5a"
-    )
+    return c.isalpha() and (c < "\u0250" or "\u1e00" <= c <= "\u1eff" or "\uff21" <= c <= "\uff5a")
 
 
 def script_counts(text: str) -> tuple[int, int]:
@@ -124,7 +123,7 @@ def _segments(text: str) -> list[tuple[int, int, str]]:
         return [(0, len(text), _frame_lang(runs))]
     cuts = [0]
     langs = [runs[majors[0]].lang]
-    for prev, nxt in zip(majors, majors[1:]):
+    for prev, nxt in pairwise(majors):
         if runs[nxt].lang != runs[prev].lang:
             cuts.append(runs[prev + 1].start)
             langs.append(runs[nxt].lang)

@@ -21,6 +21,12 @@ from corpus.blocks import Block, ReadError
 # A unit is what the format parsers produce: (line, kind, text).
 Unit = tuple[int, str, str]
 
+
+def _words(text: str) -> frozenset[str]:
+    """The space-separated words of ``text``, for writing word sets compactly."""
+    return frozenset(text.split())
+
+
 # --------------------------------------------------------------------------------------
 # Decoding
 
@@ -171,11 +177,11 @@ _FINAL = frozenset(".!?。！？…‼⁇⁈⁉．｡")
 _TRAILERS = "\"'”’）)」』】》]*_"  # may follow a sentence end: closing quotes, brackets
 _CJK_JOINERS = frozenset("，、；（《“‘「『—")
 _LATIN_JOINERS = frozenset(",;(–—&/")
-_FUNCTION_WORDS = frozenset(
+_FUNCTION_WORDS = _words(
     "a an the and or but nor of to in on at by for with from as that which who whose than"
     " into onto over under about between through is are was were be been being has have"
     " had will would can could should may might must not this these those its their our"
-    " your his her my".split()
+    " your his her my"
 )
 _SHORT_LINE = 20
 _LONG_CJK_LINE = 30
@@ -288,8 +294,11 @@ def _skip_front_matter(lines: list[str]) -> int:
 
 
 _MARKDOWN_SIGNS = re.compile(
-    r"!\[[^\]\n]*\]\(|\[[^\]\n]+\]\((?:https?:|/|\.)|^(?:```|~~~)|^#{1,6} \S.*\n(?:.*\n)*?#{1,6} \S",
-    re.M,
+    r"!\[[^\]\n]*\]\("  # an image
+    r"|\[[^\]\n]+\]\((?:https?:|/|\.)"  # a link
+    r"|^(?:```|~~~)"  # a code fence
+    r"|^#{1,6} \S.*\n(?:.*\n)*?#{1,6} \S",  # two headings
+    re.MULTILINE,
 )
 
 
@@ -328,14 +337,14 @@ _QUOTE_MARKERS = re.compile(r"^(?:\s*>)+ ?")
 _LINK_DEF = re.compile(r"^ {0,3}\[[^\]]+\]:\s*\S")
 _ATTRIBUTES = re.compile(r"^\s*\{[@#:.][^}]*\}\s*$")
 _TABLE_DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
-_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 _HTML_START = re.compile(r"^\s*<(/?)([A-Za-z][A-Za-z0-9-]*)(?=[\s/>]|$)")
 _HTML_RAW = frozenset({"script", "style", "pre", "textarea"})
-_HTML_BLOCK_TAGS = frozenset(
-    "address article aside blockquote body caption center col colgroup dd details dialog dir"
-    " div dl dt fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 head header hr html"
-    " iframe legend li link main menu nav noscript ol optgroup option p param section source"
-    " summary table tbody td tfoot th thead title tr track ul".split()
+_HTML_BLOCK_TAGS = _words(
+    "address article aside blockquote body caption center col colgroup dd details dialog"
+    " dir div dl dt fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 head header"
+    " hr html iframe legend li link main menu nav noscript ol optgroup option p param"
+    " section source summary table tbody td tfoot th thead title tr track ul"
 )
 
 
@@ -458,9 +467,7 @@ def _html_balance(fragment: str) -> int:
     """Block-level elements opened minus closed in a fragment."""
     counted = _HTML_BLOCK_TAGS - _VOID
     opened = sum(
-        1
-        for m in _OPEN_TAG.finditer(fragment)
-        if m.group(1).lower() in counted and not m.group(2)
+        1 for m in _OPEN_TAG.finditer(fragment) if m.group(1).lower() in counted and not m.group(2)
     )
     closed = sum(1 for m in _CLOSE_TAG.finditer(fragment) if m.group(1).lower() in counted)
     return opened - closed
@@ -475,7 +482,9 @@ def _strip_attributes(heading: str) -> str:
 # that emphasis and link rules do not touch them.
 _STASH = re.compile("\ue000(\\d+)\ue001")
 _CODE_MARK = "\ue002"
-_CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)|<(code|kbd|samp)\b[^>]*>(.*?)</\3\s*>", re.S | re.I)
+_CODE_SPAN = re.compile(
+    r"(`+)(.+?)(?<!`)\1(?!`)|<(code|kbd|samp)\b[^>]*>(.*?)</\3\s*>", re.DOTALL | re.IGNORECASE
+)
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _MATH = re.compile(r"\$(?=\S)[^$\n]+(?<=\S)\$")
 _DEST = r"\(\s*(?:<[^>\n]*>|(?:[^()\s]|\([^()\s]*\))*)(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)"
@@ -484,15 +493,15 @@ _LINK = re.compile(rf"\[([^\[\]]*)\]{_DEST}")
 _REF_LINK = re.compile(r"\[([^\[\]]+)\]\[[^\[\]]*\]")
 _FOOTNOTE = re.compile(r"\[\^[^\]]+\]")
 _AUTOLINK = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*|[^<>\s@]+@[^<>\s]+)>")
-_RAW_ELEMENT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.S | re.I)
-_BR = re.compile(r"<br\s*/?>", re.I)
+_RAW_ELEMENT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 _EMPHASIS = [
-    re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*", re.S),
-    re.compile(r"(?<![\w\\])__(?=\S)(.+?)(?<=\S)__(?!\w)", re.S),
+    re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*", re.DOTALL),
+    re.compile(r"(?<![\w\\])__(?=\S)(.+?)(?<=\S)__(?!\w)", re.DOTALL),
     re.compile(r"\*(?=[^\s*])([^*]+?)(?<=[^\s*])\*"),
     re.compile(r"(?<![\w\\])_(?=[^\s_])([^_]+?)(?<=[^\s_])_(?!\w)"),
-    re.compile(r"~~(?=\S)(.+?)(?<=\S)~~", re.S),
+    re.compile(r"~~(?=\S)(.+?)(?<=\S)~~", re.DOTALL),
 ]
 _STRAY_STRONG = re.compile(r"\*{2,}")  # unmatched bold markers, e.g. "** text **"
 _BREAK = "\ue003"  # <br>: splits a line without shifting line numbers
@@ -550,18 +559,16 @@ def _keeping_lines(kept: str, whole: str) -> str:
 # --------------------------------------------------------------------------------------
 # HTML
 
-_VOID = frozenset(
-    "area base br col embed hr img input link meta param source track wbr".split()
-)
-_SKIP = frozenset(
+_VOID = _words("area base br col embed hr img input link meta param source track wbr")
+_SKIP = _words(
     "script style nav footer aside noscript template svg button iframe title select label"
-    " textarea object canvas datalist".split()
+    " textarea object canvas datalist"
 )
-_BLOCK = frozenset(
+_BLOCK = _words(
     "address article aside blockquote body caption center dd details dialog div dl dt"
     " fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html li"
     " main nav ol option p pre section summary table tbody td tfoot th thead tr ul br"
-    " legend menu".split()
+    " legend menu"
 )
 _KIND = {
     **{f"h{n}": "h" for n in range(1, 7)},

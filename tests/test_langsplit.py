@@ -83,7 +83,7 @@ def test_bracketed_translation_goes_with_its_language() -> None:
         "他说“open source is the future”是对的",
         "马其顿总统奥尔盖•伊万诺夫（ Gjorge Ivanov）反对进行国名变更",
         "Angular 是一个用 HTML 和 TypeScript 构建客户端应用的平台与框架。",
-        "LGTM: 意思是 \"Looks Good to Me\"(我覺得不錯). 這是code reviewer 在批准 CL 時所說的話。",
+        'LGTM: 意思是 "Looks Good to Me"(我覺得不錯). 這是code reviewer 在批准 CL 時所說的話。',
         "NgModule 会把相关的代码收集到一些功能集中。",
     ],
 )
@@ -121,7 +121,9 @@ def test_parts_keep_provenance() -> None:
 
 MIXED = st.text(
     alphabet=st.one_of(
-        st.sampled_from(list("Thequickfox ABC 中文开源人工智能 12 .,;:!?。，、！？“”‘’\"'()（）《》-—")),
+        st.sampled_from(
+            list("Thequickfox ABC 中文开源人工智能 12 .,;:!?。，、！？“”‘’\"'()（）《》-—")
+        ),
         st.characters(),
     ),
     max_size=120,

@@ -52,8 +52,17 @@ ARTICLE = "The opening shot.\n\n华盛顿的首场战役已经打响。\n"
         ARTICLE.replace("\n", "\r\n").encode("utf-8"),
         ARTICLE.replace("\n", "\r").encode("utf-8"),
     ],
-    ids=["utf8", "utf8-bom", "utf16le-bom", "utf16be-bom", "utf16le", "utf16be", "gb18030",
-         "crlf", "cr"],
+    ids=[
+        "utf8",
+        "utf8-bom",
+        "utf16le-bom",
+        "utf16be-bom",
+        "utf16le",
+        "utf16be",
+        "gb18030",
+        "crlf",
+        "cr",
+    ],
 )
 def test_every_encoding_reads_to_the_same_blocks(tmp_path: Path, data: bytes) -> None:
     blocks = read(tmp_path, "a.txt", data)
@@ -130,6 +139,7 @@ def test_permission_denied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     path = write(tmp_path, "secret.txt", "text")
     path.chmod(0)
     if os.access(path, os.R_OK):  # running as root: permissions do not apply
+
         def denied(self: Path) -> bytes:
             raise PermissionError(13, "Permission denied")
 
@@ -176,10 +186,12 @@ def test_plain_text_joins_hard_wrapped_lines_only(tmp_path: Path) -> None:
         "Angular 本身就是用 TypeScript 写成的。\n"
     )
     assert texts(read(tmp_path, "p.txt", text)) == [
-        "Sometimes a developer will push back on a code review. Either they will disagree"
-        " with your suggestion or they will complain that you are being too strict in"
-        " general. It is possible that open source projects or other organisations and"
-        " Google teams would benefit.",
+        (
+            "Sometimes a developer will push back on a code review. Either they will disagree"
+            " with your suggestion or they will complain that you are being too strict in"
+            " general. It is possible that open source projects or other organisations and"
+            " Google teams would benefit."
+        ),
         "A new sentence on its own line.",
         "组件使用服务。服务提供者可以作为依赖被注入到组件中，这能让你的代码更加模块化。",
         "Angular 本身就是用 TypeScript 写成的。",
@@ -197,7 +209,7 @@ def test_plain_text_whitespace_and_symbol_only_blocks(tmp_path: Path) -> None:
 
 
 def test_txt_that_is_markdown_is_read_as_markdown(tmp_path: Path) -> None:
-    text = "---\ntitle: \"标题\"\ntags:\n  - \"qq\"\n---\n\n正文。\n\n![图片](/a.png)\n"
+    text = '---\ntitle: "标题"\ntags:\n  - "qq"\n---\n\n正文。\n\n![图片](/a.png)\n'
     blocks = read(tmp_path, "a.txt", text)
     assert blocks == [Block("正文。", "a.txt", 7)]
 
@@ -261,12 +273,17 @@ Setext heading
 """
 
 
+INTRO = (
+    "Intro with a link and and inline_code and emphasis and strong and snake_case_name"
+    " and 2 * 3 * 4."
+)
+
+
 def test_markdown_drops_markup_and_keeps_prose(tmp_path: Path) -> None:
     blocks = read(tmp_path, "a.md", MARKDOWN)
     assert [(b.line, b.kind, b.text) for b in blocks] == [
         (6, "h", "Heading one"),
-        (8, "p", "Intro with a link and and inline_code and emphasis and strong and"
-                 " snake_case_name and 2 * 3 * 4."),
+        (8, "p", INTRO),
         (28, "li", "item one"),
         (29, "li", "item two is a longer item that continues here"),
         (31, "li", "numbered"),
@@ -283,9 +300,9 @@ def test_markdown_drops_markup_and_keeps_prose(tmp_path: Path) -> None:
 
 def test_markdown_toml_front_matter_and_interleaved_layout(tmp_path: Path) -> None:
     text = (
-        "+++\ntitle = \"x\"\n+++\n\n## Modules\n\n## 模块\n\n"
+        '+++\ntitle = "x"\n+++\n\n## Modules\n\n## 模块\n\n'
         "* Components define *views*.\n\n   组件定义*视图*。\n\n"
-        "*   **CL**: Stands for \"changelist\", which means one\n"
+        '*   **CL**: Stands for "changelist", which means one\n'
         "    self-contained change.\n\n"
         "    **CL**: 代表 “changelist”。\n\n"
         "Back to the top level.\n"
