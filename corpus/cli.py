@@ -15,6 +15,11 @@ def cli() -> None:
 
 # Commands register here, one line each.
 # -- commands --
+from corpus.align_cmd import align, align_sentences_cmd, eval_cmd  # noqa: E402
+
+cli.add_command(align)
+cli.add_command(align_sentences_cmd)
+cli.add_command(eval_cmd)
 from corpus.export_cmd import export, stats  # noqa: E402
 
 cli.add_command(export)

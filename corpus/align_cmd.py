@@ -1,0 +1,133 @@
+"""``bitext align``, ``bitext align-sentences`` and ``bitext eval``."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from align import Settings, align_sentences
+from corpus.beadfiles import read_beads, read_lines, score_beads, verse_merge
+from corpus.runner import run_align
+
+
+@click.command("align")
+@click.argument("directory", type=click.Path(exists=True, file_okay=True, path_type=Path))
+@click.option("-o", "--out", required=True, type=click.Path(path_type=Path),
+              help="The pair store to write (a folder; replaced atomically).")
+@click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1),
+              help="Articles aligned in parallel processes (same rows as one job).")
+@click.option("--strict", is_flag=True, help="Exit non-zero when any file had an error.")
+@click.option("--progress/--no-progress", default=None,
+              help="Progress bar (default: on when stderr is a terminal).")
+def align(directory: Path, out: Path, jobs: int, strict: bool, progress: bool | None) -> None:
+    """Align every dual-language article under DIRECTORY into a Parquet pair store.
+
+    Reads .txt, .md and .html files (any depth), pairs two-file articles
+    (x.en.md + x.zh.md, en/ + zh/ trees), finds the English and Chinese paragraphs,
+    aligns their sentences and writes OUT/pairs.parquet and OUT/documents.parquet.
+    Re-running only aligns new or changed articles.
+
+    Example: bitext align articles/ -o store && bitext stats store
+    """
+    show = sys.stderr.isatty() if progress is None else progress
+    errors: list[str] = []
+
+    def on_error(msg: str) -> None:
+        errors.append(msg)
+        click.echo(f"bitext: {msg}", err=True)
+
+    from corpus.articles import find_articles
+
+    total = len(list(find_articles(directory))) if show else 0
+    with click.progressbar(length=total, label="aligning", file=sys.stderr,
+                           show_pos=True) if show else _NoBar() as bar:
+        report = run_align(directory, out, Settings(), jobs=jobs,
+                           on_article=lambda _: bar.update(1), on_error=on_error)
+    click.echo(
+        f"{report.articles} articles: {report.aligned} aligned, {report.reused} unchanged, "
+        f"{len(report.errors)} with errors; {report.pairs} pairs in {out}", err=True)
+    if strict and report.errors:
+        sys.exit(1)
+
+
+class _NoBar:
+    def __enter__(self) -> _NoBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def update(self, n: int) -> None:
+        return None
+
+
+@click.command("align-sentences")
+@click.argument("src", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("tgt", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Bead file to write (default: standard output).")
+@click.option("--src-lang", type=click.Choice(["en", "zh"]), default=None,
+              help="Language of SRC (default: guessed from its script).")
+@click.option("--scores", is_flag=True, help="Append each bead's score after a tab.")
+def align_sentences_cmd(src: Path, tgt: Path, out: Path | None, src_lang: str | None,
+                        scores: bool) -> None:
+    """Align two files of one sentence a line; print beads like [0,1]:[2].
+
+    Example: bitext align-sentences doc.en doc.zh -o doc.align
+    """
+    s, t = read_lines(src), read_lines(tgt)
+    if src_lang is None:
+        han = sum(1 for line in s[:200] for c in line if "\u4e00" <= c <= "\u9fff")
+        src_lang = "zh" if han > sum(len(line) for line in s[:200]) * 0.2 else "en"
+    tgt_lang = "zh" if src_lang == "en" else "en"
+    beads = align_sentences(s, t, src_lang, tgt_lang)
+    lines = [f"{b}\t{b.score:.4f}" if scores else str(b) for b in beads]
+    text = "\n".join(lines) + "\n"
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        tmp = out.with_name(out.name + f".{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, out)
+
+
+@click.command("eval")
+@click.option("--gold", required=True, type=click.Path(exists=True, path_type=Path),
+              help="Gold bead file, or a folder of them.")
+@click.option("--pred", required=True, type=click.Path(exists=True, path_type=Path),
+              help="Predicted bead file, or a folder with files of the same names.")
+@click.option("--src-verse", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Verse of each source line (Bible): merge beads to verse level first.")
+@click.option("--tgt-verse", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def eval_cmd(gold: Path, pred: Path, src_verse: Path | None, tgt_verse: Path | None) -> None:
+    """Strict precision, recall and F1 of predicted beads against gold beads.
+
+    Example: bitext eval --gold gold/001.align --pred 001.align
+    """
+    pairs = ([(g, pred / g.name) for g in sorted(gold.iterdir()) if (pred / g.name).is_file()]
+             if gold.is_dir() else [(gold, pred)])
+    if not pairs:
+        raise click.ClickException(f"no predicted files in {pred} match those in {gold}")
+    verses = (read_lines(src_verse), read_lines(tgt_verse)) if src_verse and tgt_verse else None
+    total = [0, 0, 0]
+    for g, p in pairs:
+        gb, pb = read_beads(g), read_beads(p)
+        if verses:
+            gb, pb = verse_merge(gb, *verses), verse_merge(pb, *verses)
+        c, n_pred, n_gold = score_beads(gb, pb)
+        total = [total[0] + c, total[1] + n_pred, total[2] + n_gold]
+        if len(pairs) > 1:
+            click.echo(_prf_line(g.name, c, n_pred, n_gold))
+    click.echo(_prf_line("all", *total))
+
+
+def _prf_line(name: str, correct: int, n_pred: int, n_gold: int) -> str:
+    p = correct / n_pred if n_pred else 0.0
+    r = correct / n_gold if n_gold else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return f"{name}\tP={p:.4f}\tR={r:.4f}\tF1={f:.4f}\t(gold {n_gold}, pred {n_pred})"
+
+

@@ -1,0 +1,180 @@
+"""One article in, its pair rows and its documents row out: the step every runner shares.
+
+Read the article's file(s) into blocks, split mixed blocks by language, build the
+English and Chinese streams of paragraphs and sentences, align the sentences of the two
+streams (paragraph breaks guide the search), and keep the beads that pair real text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from align import Bead, Settings, align_sentences
+from corpus.articles import Article
+from corpus.blocks import Block, ReadError
+from corpus.langsplit import split_blocks
+from corpus.read import read_blocks
+from corpus.sentences import split
+
+MIN_EN_WORDS = 3  # shorter English sides are labels and widgets ("Hot", "Quality")
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    para: int  # index of its paragraph in the language's stream
+    line: int
+
+
+def pipeline_signature(settings: Settings) -> str:
+    """Every setting of the article step that changes its rows."""
+    return f"{settings.signature()}|split:nupunkt+zh-rule|min_en_words:{MIN_EN_WORDS}"
+
+
+def pair_id(en: str, zh: str) -> str:
+    """Stable id of a pair: hash of both sides, width- and whitespace-normalised."""
+    def norm(s: str) -> str:
+        return " ".join(unicodedata.normalize("NFKC", s).split())
+
+    return hashlib.sha1(f"{norm(en)}\x1f{norm(zh)}".encode()).hexdigest()[:16]
+
+
+def _stream(blocks: list[Block], lang: str) -> tuple[list[Sentence], list[str]]:
+    """The sentences of one language's paragraphs, and the repeated paragraphs left out
+    (a page that shows a paragraph twice holds one translation of it)."""
+    out: list[Sentence] = []
+    repeated: list[str] = []
+    seen: set[str] = set()
+    para = 0
+    for b in blocks:
+        if b.lang != lang:
+            continue
+        key = " ".join(unicodedata.normalize("NFKC", b.text).split())
+        if key in seen:
+            repeated.append(b.text)
+            continue
+        seen.add(key)
+        sents = split(b.text, lang)
+        out.extend(Sentence(s, para, b.line) for s in sents)
+        para += bool(sents)
+    return out, repeated
+
+
+def detect_layout(blocks: list[Block], two_files: bool) -> str:
+    """How the article carries its languages, from the order of its blocks."""
+    if two_files:
+        return "two_files"
+    langs = [b.lang for b in blocks if b.lang in ("en", "zh")]
+    if not langs:
+        return "empty"
+    n_en, n_zh = langs.count("en"), langs.count("zh")
+    if n_en == 0:
+        return "zh_only"
+    if n_zh == 0:
+        return "en_only"
+    switches = sum(a != b for a, b in zip(langs, langs[1:]))
+    lines = [(b.line, b.lang) for b in blocks if b.lang in ("en", "zh")]
+    same_line = sum(1 for (l1, g1), (l2, g2) in zip(lines, lines[1:]) if l1 == l2 and g1 != g2)
+    if same_line >= max(2, switches // 2):
+        return "same_line"
+    if switches <= 2:
+        return "blocked"
+    return "interleaved"
+
+
+def align_article(article: Article, root: Path, settings: Settings) -> tuple[dict[str, Any],
+                                                                            list[dict[str, Any]]]:
+    """The documents row and the pair rows of one article; errors become the row's reason."""
+    doc: dict[str, Any] = {
+        "doc_id": article.doc_id, "source": list(article.files), "layout": "error",
+        "status": "error", "reason": None, "content_hash": article.content_hash(root),
+        "n_para_en": 0, "n_para_zh": 0, "n_sent_en": 0, "n_sent_zh": 0,
+        "n_sent_en_aligned": 0, "n_sent_zh_aligned": 0, "n_pairs": 0,
+        "unaligned_en": [], "unaligned_zh": [],
+    }
+    try:
+        if article.two_files:
+            assert article.en is not None and article.zh is not None
+            blocks = [b for b in split_blocks(read_blocks(root / article.en, root)) if
+                      b.lang == "en"]
+            blocks += [b for b in split_blocks(read_blocks(root / article.zh, root)) if
+                       b.lang == "zh"]
+        else:
+            blocks = split_blocks(read_blocks(root / article.files[0], root))
+    except ReadError as exc:
+        doc["reason"] = str(exc)
+        return doc, []
+    layout = detect_layout(blocks, article.two_files)
+    (en, repeated_en), (zh, repeated_zh) = _stream(blocks, "en"), _stream(blocks, "zh")
+    doc.update(layout=layout, n_sent_en=len(en), n_sent_zh=len(zh),
+               n_para_en=len({s.para for s in en}), n_para_zh=len({s.para for s in zh}))
+    beads = align_sentences([s.text for s in en], [s.text for s in zh], "en", "zh",
+                            [s.para for s in en], [s.para for s in zh], settings) \
+        if en and zh else [Bead((i,), ()) for i in range(len(en))] + \
+        [Bead((), (j,)) for j in range(len(zh))]
+    source = " + ".join(article.files)
+    rows, used_en, used_zh = [], set(), set()
+    for b in beads:
+        if not b.src or not b.tgt:
+            continue
+        text_en = " ".join(en[i].text for i in b.src)
+        text_zh = "".join(zh[j].text for j in b.tgt)
+        if len(_WORD.findall(text_en)) < MIN_EN_WORDS:
+            continue
+        used_en.update(b.src)
+        used_zh.update(b.tgt)
+        rows.append({
+            "pair_id": pair_id(text_en, text_zh), "doc_id": article.doc_id, "source": source,
+            "layout": layout,
+            "para_en": sorted({en[i].para for i in b.src}),
+            "para_zh": sorted({zh[j].para for j in b.tgt}),
+            "sent_en": list(b.src), "sent_zh": list(b.tgt),
+            "line_en": en[b.src[0]].line, "line_zh": zh[b.tgt[0]].line,
+            "bead": b.kind, "en": text_en, "zh": text_zh, "align_score": b.score,
+        })
+    doc.update(
+        n_pairs=len(rows), n_sent_en_aligned=len(used_en), n_sent_zh_aligned=len(used_zh),
+        unaligned_en=_left_out(en, used_en, " ") + repeated_en,
+        unaligned_zh=_left_out(zh, used_zh, "") + repeated_zh,
+        status="ok" if rows else "no_pairs",
+    )
+    if layout in ("blocked", "interleaved", "two_files") and rows and (
+            len(used_en) < 0.7 * len(en) or len(used_zh) < 0.7 * len(zh)):
+        doc["layout"] = layout = f"partial_{layout}"
+        for r in rows:
+            r["layout"] = layout
+    if not rows:
+        doc["reason"] = _why_no_pairs(layout, en, zh)
+    return doc, rows
+
+
+def _left_out(stream: list[Sentence], used: set[int], joiner: str) -> list[str]:
+    """Unaligned text, consecutive sentences of one paragraph joined."""
+    out: list[str] = []
+    last_para, last_idx = -1, -2
+    for k, s in enumerate(stream):
+        if k in used:
+            continue
+        if s.para == last_para and k == last_idx + 1:
+            out[-1] += joiner + s.text
+        else:
+            out.append(s.text)
+        last_para, last_idx = s.para, k
+    return out
+
+
+def _why_no_pairs(layout: str, en: list[Sentence], zh: list[Sentence]) -> str:
+    if layout == "empty":
+        return "no English or Chinese text found"
+    if layout == "zh_only":
+        return f"Chinese only ({len(zh)} sentences, no English)"
+    if layout == "en_only":
+        return f"English only ({len(en)} sentences, no Chinese)"
+    return (f"no translated sentences found ({len(en)} English, {len(zh)} Chinese sentences "
+            "left unaligned)")

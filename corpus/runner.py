@@ -1,0 +1,148 @@
+"""Run the article step over a directory and write the pair store.
+
+Articles are processed in ``doc_id`` order (in ``jobs`` processes, results kept in
+order), so the rows do not depend on the number of jobs. An article whose content hash
+and settings signature match the previous store's row is not aligned again: its rows
+are copied. Rows go to the store in batches, so memory holds one batch.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from align import Settings
+from corpus import __version__
+from corpus.articles import Article, find_articles
+from corpus.pipeline import align_article, pipeline_signature
+from corpus.store import (
+    DOCUMENTS_SCHEMA,
+    PAIRS_SCHEMA,
+    StoreWriter,
+    clean_scratch,
+    documents_path,
+    pairs_path,
+    read_metadata,
+)
+
+BATCH = 200  # articles per batch written to the store
+
+
+@dataclass
+class RunReport:
+    """What a run did, for the command line's summary."""
+
+    articles: int = 0
+    aligned: int = 0
+    reused: int = 0
+    pairs: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def _work(root: Path, settings: Settings, article: Article) -> tuple[dict[str, Any],
+                                                                    list[dict[str, Any]]]:
+    try:
+        return align_article(article, root, settings)
+    except Exception as exc:  # one bad article must not stop the run
+        doc = {k: None for k in DOCUMENTS_SCHEMA}
+        doc.update(doc_id=article.doc_id, source=list(article.files), layout="error",
+                   status="error", reason=f"internal error: {type(exc).__name__}: {exc}",
+                   content_hash=article.content_hash(root), unaligned_en=[], unaligned_zh=[])
+        return doc, []
+
+
+def _previous(out: Path, signature: str) -> dict[str, str]:
+    """doc_id -> content hash of the previous store's documents made with ``signature``."""
+    if read_metadata(out).get("bitext.signature") != signature or \
+            not documents_path(out).is_file():
+        return {}
+    docs = pl.read_parquet(documents_path(out), columns=["doc_id", "content_hash", "status"])
+    return {d: h for d, h, s in docs.iter_rows() if h is not None}
+
+
+def run_align(root: Path, out: Path, settings: Settings, jobs: int = 1,
+              on_article: Callable[[str], None] | None = None,
+              on_error: Callable[[str], None] | None = None) -> RunReport:
+    """Align every article under ``root`` into the store ``out``."""
+    root, out = Path(root), Path(out)
+    signature = pipeline_signature(settings)
+    out.mkdir(parents=True, exist_ok=True)
+    clean_scratch(out)
+    previous = _previous(out, signature)
+    articles = list(find_articles(root))
+    report = RunReport(articles=len(articles))
+    hashes = {a.doc_id: a.content_hash(root) for a in articles} if previous else {}
+    reuse = {a.doc_id for a in articles
+             if a.doc_id in previous and previous[a.doc_id] == hashes[a.doc_id]}
+    todo = [a for a in articles if a.doc_id not in reuse]
+    metadata = {"bitext.version": __version__, "bitext.signature": signature,
+                "bitext.run_id": uuid.uuid4().hex, "bitext.root": str(root)}
+    writer = StoreWriter(out, metadata)
+    try:
+        results = _results(root, settings, todo, jobs)
+        batch_docs: list[dict[str, Any]] = []
+        batch_pairs: list[dict[str, Any]] = []
+        pending_reuse: list[str] = []
+        for article in articles:
+            if article.doc_id in reuse:
+                pending_reuse.append(article.doc_id)
+                report.reused += 1
+            else:
+                doc, rows = next(results)
+                if doc["status"] == "error" and on_error:
+                    on_error(doc["reason"])
+                if doc["status"] == "error":
+                    report.errors.append(doc["reason"])
+                batch_docs.append(doc)
+                batch_pairs.extend(rows)
+                report.aligned += 1
+            if on_article:
+                on_article(article.doc_id)
+            if len(batch_docs) + len(pending_reuse) >= BATCH:
+                report.pairs += _flush(writer, out, batch_docs, batch_pairs, pending_reuse)
+                batch_docs, batch_pairs, pending_reuse = [], [], []
+        report.pairs += _flush(writer, out, batch_docs, batch_pairs, pending_reuse)
+        writer.commit()
+    except BaseException:
+        writer.discard()
+        raise
+    return report
+
+
+def _results(root: Path, settings: Settings, todo: list[Article],
+             jobs: int) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    work = partial(_work, root, settings)
+    if jobs <= 1 or len(todo) <= 1:
+        yield from map(work, todo)
+        return
+    ctx = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
+    with ctx.Pool(jobs) as pool:
+        yield from pool.imap(work, todo, chunksize=1)
+
+
+def _flush(writer: StoreWriter, out: Path, docs: list[dict[str, Any]],
+           pairs: list[dict[str, Any]], reuse: list[str]) -> int:
+    """Write one batch: new rows plus the previous store's rows of reused articles,
+    in doc_id order."""
+    if not docs and not reuse:
+        return 0
+    new_docs = pl.DataFrame(docs, schema=DOCUMENTS_SCHEMA)
+    new_pairs = pl.DataFrame(pairs, schema=PAIRS_SCHEMA)
+    if reuse:
+        old_docs = pl.scan_parquet(documents_path(out)).filter(pl.col("doc_id").is_in(reuse))
+        old_pairs = pl.scan_parquet(pairs_path(out)).filter(pl.col("doc_id").is_in(reuse))
+        new_docs = pl.concat([new_docs, old_docs.select(list(DOCUMENTS_SCHEMA)).collect()])
+        new_pairs = pl.concat([new_pairs, old_pairs.select(list(PAIRS_SCHEMA)).collect()])
+    new_docs = new_docs.sort("doc_id", maintain_order=True)
+    new_pairs = new_pairs.with_columns(pl.col("sent_en").list.first().alias("_k")).sort(
+        ["doc_id", "_k"], maintain_order=True).drop("_k")
+    writer.add(new_pairs, new_docs)
+    return new_pairs.height
