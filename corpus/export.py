@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from functools import lru_cache, reduce
 from importlib import resources
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO
 
 import numpy as np
 import polars as pl
@@ -41,7 +41,7 @@ LANGUAGE_NAMES = {"en": "English", "zh": "Chinese"}
 DEFAULT_SYSTEM = "You are a professional English–Chinese translator."
 DEFAULT_TEMPLATE = "Translate the following {src_lang} text into {tgt_lang}.\n\n{source}"
 TMX_PROPS = ("doc_id", "source", "layout", "bead", "align_score", "quality")
-BATCH_ROWS = 50_000
+BATCH_ROWS = 20_000
 
 # Characters that end a line for some reader (Python's universal newlines, str.splitlines,
 # Unicode line/paragraph separators) or split a TSV field: a space in line formats.
@@ -344,23 +344,30 @@ class FormatOptions:
 
 
 class AtomicFile:
-    """A text file written beside its final path and renamed into place on commit."""
+    """A UTF-8 file written beside its final path and renamed into place on commit."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self._tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         # Closed by commit or abort, not a with-block: the file lives across batches.
-        self.handle: TextIO = open(self._tmp, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
+        self._file: BinaryIO = open(self._tmp, "wb")  # noqa: SIM115
+
+    def write(self, text: str) -> None:
+        self._file.write(text.encode())
+
+    def write_lines(self, lines: pl.Series) -> None:
+        """Each string of ``lines`` followed by a newline, as it is (no quoting)."""
+        lines.to_frame().write_csv(self._file, include_header=False, quote_style="never")
 
     def commit(self) -> None:
-        self.handle.flush()
-        os.fsync(self.handle.fileno())
-        self.handle.close()
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self._file.close()
         os.replace(self._tmp, self.path)
 
     def abort(self) -> None:
-        self.handle.close()
+        self._file.close()
         self._tmp.unlink(missing_ok=True)
 
 
@@ -417,25 +424,17 @@ class PairWriter(ABC):
         for f in self.files:
             f.abort()
 
-    @staticmethod
-    def _lines(handle: TextIO, lines: pl.Series) -> None:
-        if len(lines):
-            handle.write("\n".join(lines.to_list()))
-            handle.write("\n")
-
 
 class TsvWriter(PairWriter):
     """``source<TAB>target`` lines, no quoting; tabs and line breaks in text become spaces."""
 
     def begin(self) -> None:
         if self.options.header:
-            self.files[0].handle.write(f"{self.options.src}\t{self.options.tgt}\n")
+            self.files[0].write(f"{self.options.src}\t{self.options.tgt}\n")
 
     def write(self, pairs: pl.DataFrame) -> None:
         src, tgt = one_line(pl.col(self.options.src)), one_line(pl.col(self.options.tgt))
-        self._lines(
-            self.files[0].handle, pairs.select(pl.concat_str(src, tgt, separator="\t")).to_series()
-        )
+        self.files[0].write_lines(pairs.select(pl.concat_str(src, tgt, separator="\t")).to_series())
 
 
 class HfWriter(PairWriter):
@@ -444,7 +443,7 @@ class HfWriter(PairWriter):
     def write(self, pairs: pl.DataFrame) -> None:
         o = self.options
         row = json_line(pl.struct(pl.struct(o.src, o.tgt).alias("translation")))
-        self._lines(self.files[0].handle, pairs.select(row).to_series())
+        self.files[0].write_lines(pairs.select(row).to_series())
 
 
 class ChatWriter(PairWriter):
@@ -474,7 +473,7 @@ class ChatWriter(PairWriter):
         self._row = json_line(pl.struct(pl.concat_list(turns).alias("messages")))
 
     def write(self, pairs: pl.DataFrame) -> None:
-        self._lines(self.files[0].handle, pairs.select(self._row).to_series())
+        self.files[0].write_lines(pairs.select(self._row).to_series())
 
 
 class MosesWriter(PairWriter):
@@ -486,7 +485,7 @@ class MosesWriter(PairWriter):
 
     def write(self, pairs: pl.DataFrame) -> None:
         for f, lang in zip(self.files, ("en", "zh"), strict=True):
-            self._lines(f.handle, pairs.select(one_line(pl.col(lang))).to_series())
+            f.write_lines(pairs.select(one_line(pl.col(lang))).to_series())
 
 
 class TmxWriter(PairWriter):
@@ -494,7 +493,7 @@ class TmxWriter(PairWriter):
 
     def begin(self) -> None:
         created = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        self.files[0].handle.write(
+        self.files[0].write(
             '<?xml version="1.0" encoding="UTF-8"?>\n'
             '<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n'
             '<tmx version="1.4">\n'
@@ -505,7 +504,7 @@ class TmxWriter(PairWriter):
         )
 
     def end(self) -> None:
-        self.files[0].handle.write("  </body>\n</tmx>\n")
+        self.files[0].write("  </body>\n</tmx>\n")
 
     def write(self, pairs: pl.DataFrame) -> None:
         parts: list[pl.Expr] = [pl.lit("    <tu")]
@@ -522,7 +521,7 @@ class TmxWriter(PairWriter):
                 pl.lit("</seg></tuv>\n"),
             ]
         parts.append(pl.lit("    </tu>"))
-        self._lines(self.files[0].handle, pairs.select(pl.concat_str(parts)).to_series())
+        self.files[0].write_lines(pairs.select(pl.concat_str(parts)).to_series())
 
 
 def _optional(before: str, value: pl.Expr, after: str) -> pl.Expr:
