@@ -26,7 +26,9 @@ _MIN_WORDS = 3
 _MIN_LETTERS = 15
 _MIN_HAN = 4
 _EMBEDDED_WORDS = 6
-_HAN_WEIGHT = 2.5  # Latin letters per Han character, roughly, in translated text
+# Latin letters per Han character, roughly, in translated text (2.5 to 3.5); the high end,
+# since English text seldom carries Han characters while Chinese often carries Latin.
+_HAN_WEIGHT = 3.5
 
 _OPENERS = frozenset("“‘「『（(［[【《〈\"'")
 _CLOSERS = frozenset("”’」』）)］]】》〉\"'")
@@ -34,39 +36,28 @@ _TOUCHING = frozenset("-_/+#&@%·•'")  # may sit between a Latin word and Han 
 _TRAILING_PUNCT = ".,;:!?。，；：！？、"
 
 
-def is_han(c: str) -> bool:
-    """CJK Unified Ideographs (with Extensions A to H), compatibility ideographs, 〇."""
-    cp = ord(c)
-    return (
-        0x4E00 <= cp <= 0x9FFF
-        or 0x3400 <= cp <= 0x4DBF
-        or 0xF900 <= cp <= 0xFAFF
-        or 0x20000 <= cp <= 0x323AF
-        or cp == 0x3007
-    )
-
-
-def is_latin(c: str) -> bool:
-    """A Latin letter: ASCII, Latin-1, Latin Extended, or fullwidth."""
-    return c.isalpha() and (c < "\u0250" or "\u1e00" <= c <= "\u1eff" or "\uff21" <= c <= "\uff5a")
+# Han: CJK Unified Ideographs with Extensions A to H, compatibility ideographs, 〇.
+# Latin: ASCII, Latin-1 and Latin Extended letters, fullwidth letters.
+_HAN_CLASS = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U000323af"
+_LATIN_CLASS = (
+    "A-Za-z\u00aa\u00b5\u00ba\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"
+    "\uff21-\uff3a\uff41-\uff5a"
+)
+_HAN = re.compile(f"[{_HAN_CLASS}]")
+_LATIN = re.compile(f"[{_LATIN_CLASS}]")
+_LETTERS = re.compile(f"([{_HAN_CLASS}]+)|[{_LATIN_CLASS}]+")
 
 
 def script_counts(text: str) -> tuple[int, int]:
     """Number of Han characters and of Latin letters in ``text``."""
-    han = latin = 0
-    for c in text:
-        if is_han(c):
-            han += 1
-        elif is_latin(c):
-            latin += 1
-    return han, latin
+    return len(_HAN.findall(text)), len(_LATIN.findall(text))
 
 
 def label(text: str) -> str:
     """``zh``, ``en`` or ``other`` (no letters): the language most of the text is in.
 
     Uses the same runs as :func:`split_block`, so Latin names inside Chinese count as
-    Chinese; between two languages, Han characters weigh about 2.5 letters each.
+    Chinese; between two languages, a Han character weighs about 3.5 Latin letters.
     """
     segments = _segments(text)
     if not segments:
@@ -115,12 +106,15 @@ class _Run:
 
 def _segments(text: str) -> list[tuple[int, int, str]]:
     """Cut ``text`` into (start, end, lang) spans that cover it, one per language part."""
+    if not text.strip():
+        return []
+    han, latin = script_counts(text)
+    if not (han and latin):
+        return [(0, len(text), "zh" if han else "en" if latin else "other")]
     runs = _runs(text)
-    if not runs:
-        return [(0, len(text), "other")] if text.strip() else []
     majors = [i for i in range(len(runs)) if _is_major(text, runs, i)]
     if not majors:
-        return [(0, len(text), _frame_lang(runs))]
+        return [(0, len(text), _heavier_lang(text, runs))]
     cuts = [0]
     langs = [runs[majors[0]].lang]
     for prev, nxt in pairwise(majors):
@@ -147,20 +141,22 @@ def _is_major(text: str, runs: list[_Run], i: int) -> bool:
 def _enclosed(text: str, run: _Run) -> bool:
     """Whether the run sits inside brackets or quotes."""
     inner = text[run.start : run.end].rstrip(_TRAILING_PUNCT)
-    before = text[: run.start].rstrip()
-    after = text[run.end :].lstrip()
-    opens = inner[:1] in _OPENERS or before[-1:] in _OPENERS
-    closes = inner[-1:] in _CLOSERS or after[:1] in _CLOSERS
+    before, after = run.start - 1, run.end
+    while before >= 0 and text[before].isspace():
+        before -= 1
+    while after < len(text) and text[after].isspace():
+        after += 1
+    opens = inner[:1] in _OPENERS or (before >= 0 and text[before] in _OPENERS)
+    closes = inner[-1:] in _CLOSERS or (after < len(text) and text[after] in _CLOSERS)
     return bool(inner) and opens and closes
 
 
-def _frame_lang(runs: list[_Run]) -> str:
-    """The language of a text with no substantial run: the one it starts and ends in, else
-    the heavier one."""
-    if runs[0].lang == runs[-1].lang:
-        return runs[0].lang
-    han = sum(r.han for r in runs)
-    letters = sum(r.letters for r in runs if r.lang == "en")
+def _heavier_lang(text: str, runs: list[_Run]) -> str:
+    """The language of a text with no substantial run, by weight; a gloss in brackets or
+    quotes (``注解（Annotation）``) does not count unless everything is one."""
+    bare = [run for run in runs if not _enclosed(text, run)] or runs
+    han = sum(run.han for run in bare)
+    letters = sum(run.letters for run in bare)
     return "zh" if han * _HAN_WEIGHT >= letters else "en"
 
 
@@ -228,13 +224,10 @@ def _pieces(text: str) -> list[tuple[int, int, str]]:
 def _letter_groups(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     """Spans from the first to the last letter of each same-script stretch of a token."""
     groups: list[tuple[int, int, str]] = []
-    for i in range(start, end):
-        c = text[i]
-        lang = "zh" if is_han(c) else "en" if is_latin(c) else ""
-        if not lang:
-            continue
+    for m in _LETTERS.finditer(text, start, end):
+        lang = "zh" if m.group(1) else "en"
         if groups and groups[-1][2] == lang:
-            groups[-1] = (groups[-1][0], i + 1, lang)
+            groups[-1] = (groups[-1][0], m.end(), lang)
         else:
-            groups.append((i, i + 1, lang))
+            groups.append((m.start(), m.end(), lang))
     return groups

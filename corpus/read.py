@@ -402,7 +402,7 @@ def _markdown_units(text: str) -> list[Unit]:
         elif _RULE.match(line) or _LINK_DEF.match(line) or _ATTRIBUTES.match(line):
             flush()
         elif "|" in stripped and (
-            (i + 1 < len(lines) and _TABLE_DELIMITER.match(lines[i + 1]) and "-" in lines[i + 1])
+            (i + 1 < len(lines) and "|" in lines[i + 1] and _TABLE_DELIMITER.match(lines[i + 1]))
             or (stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1)
         ):
             flush()
@@ -649,6 +649,14 @@ class _HTMLBlocks(HTMLParser):
     def close(self) -> None:
         super().close()
         self._boundary()
+
+    def parse_marked_section(self, i: int, report: bool = True) -> int:
+        """Skip marked sections the stdlib rejects (``<![foo[``) instead of failing."""
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            end = self.rawdata.find(">", i)
+            return -1 if end < 0 else end + 1
 
     def _skipping(self) -> bool:
         if any(self._open[t] for t in _SKIP):

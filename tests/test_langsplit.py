@@ -33,6 +33,8 @@ def test_script_counts() -> None:
         ("他说“open source is the future”是对的", "zh"),
         ("The word “关系” is central to Chinese business culture.", "en"),
         ("Li Feifei (李飞飞) said open source matters.", "en"),
+        ("Angular 元素（element）", "zh"),
+        ("注解（Annotation）", "zh"),
         ("70", "other"),
         ("—", "other"),
         ("", "other"),

@@ -388,6 +388,7 @@ def test_html_survives_deep_nesting_and_garbage(tmp_path: Path) -> None:
     unclosed = "<div><span><b>" * 5_000 + "still read" + "</i></p>" * 5_000
     assert texts(read(tmp_path, "unclosed.html", unclosed)) == ["still read"]
     assert texts(read(tmp_path, "junk.html", "<<p>a</b></p><p <x>b")) != []
+    assert texts(read(tmp_path, "marked.html", "<![foo[ x ]]><p>after")) == ["after"]
 
 
 @settings(max_examples=60, deadline=None)
