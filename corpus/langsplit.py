@@ -21,11 +21,14 @@ from itertools import pairwise
 from corpus.blocks import Block
 
 # A Latin run is substantial from this many words or letters, a Chinese run from this many
-# Han characters; a Latin run between Chinese text is absorbed below _EMBEDDED_WORDS words.
+# Han characters. A Latin run of fewer than _EMBEDDED_WORDS words is part of the Chinese
+# around it, or, at the start or end of the text, of the Chinese next to it when it weighs
+# less than _EDGE_SHARE of that Chinese (a name opening a sentence, not a translation).
 _MIN_WORDS = 3
 _MIN_LETTERS = 15
 _MIN_HAN = 4
 _EMBEDDED_WORDS = 6
+_EDGE_SHARE = 0.25
 # Latin letters per Han character, roughly, in translated text (2.5 to 3.5); the high end,
 # since English text seldom carries Han characters while Chinese often carries Latin.
 _HAN_WEIGHT = 3.5
@@ -134,8 +137,13 @@ def _is_major(text: str, runs: list[_Run], i: int) -> bool:
     else:
         substantial = run.han >= _MIN_HAN
         embeddable = not substantial
-    sandwiched = 0 < i < len(runs) - 1
-    return substantial and not (sandwiched and (embeddable or _enclosed(text, run)))
+    if not substantial or len(runs) == 1:
+        return substantial
+    if 0 < i < len(runs) - 1:
+        return not (embeddable or _enclosed(text, run))
+    neighbour = runs[1] if i == 0 else runs[i - 1]
+    light = run.letters < _EDGE_SHARE * neighbour.han * _HAN_WEIGHT
+    return not (run.lang == "en" and embeddable and light)
 
 
 def _enclosed(text: str, run: _Run) -> bool:

@@ -51,6 +51,13 @@ def test_title_pair_on_one_line() -> None:
     ]
 
 
+def test_short_title_pair() -> None:
+    assert parts("AI Safety Report 人工智能安全报告") == [
+        ("en", "AI Safety Report"),
+        ("zh", "人工智能安全报告"),
+    ]
+
+
 def test_paragraph_followed_by_its_translation() -> None:
     text = (
         "This isn’t just a technical oversight; it’s a profound strategic blunder."
@@ -87,6 +94,8 @@ def test_bracketed_translation_goes_with_its_language() -> None:
         "Angular 是一个用 HTML 和 TypeScript 构建客户端应用的平台与框架。",
         'LGTM: 意思是 "Looks Good to Me"(我覺得不錯). 這是code reviewer 在批准 CL 時所說的話。',
         "NgModule 会把相关的代码收集到一些功能集中。",
+        "HMP Long Lartin 关押了超过 500 名犯人，包括该国一些最危险的罪犯。",
+        "The New York Times 报道称，美国总统周二表示将对进口商品征收关税。",
     ],
 )
 def test_latin_inside_chinese_stays_chinese(text: str) -> None:
