@@ -63,12 +63,12 @@ def label(text: str) -> str:
     Chinese; between two languages, a Han character weighs about 3.5 Latin letters.
     """
     segments = _segments(text)
-    if not segments:
-        return "other"
-    weights = {"zh": 0.0, "en": 0.0, "other": 0.0}
+    if len(segments) <= 1:
+        return segments[0][2] if segments else "other"
+    weights = {"zh": 0.0, "en": 0.0}
     for start, end, lang in segments:
         han, latin = script_counts(text[start:end])
-        weights[lang] += han * _HAN_WEIGHT + latin + 0.1  # 0.1: "other" only without letters
+        weights[lang] += han * _HAN_WEIGHT + latin
     return max(weights, key=lambda lang: weights[lang])
 
 
