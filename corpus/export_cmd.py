@@ -26,7 +26,7 @@ from corpus.store import StoreError
 
 
 @click.command()
-@click.argument("store", type=click.Path(path_type=Path))
+@click.argument("store", metavar="OUT", type=click.Path(path_type=Path))
 @click.option(
     "-f",
     "--format",
@@ -60,8 +60,9 @@ from corpus.store import StoreError
 @click.option(
     "--template",
     default=DEFAULT_TEMPLATE,
-    show_default=True,
-    help="chat: the user turn; {source}, {src_lang} and {tgt_lang} are filled in.",
+    show_default=repr(DEFAULT_TEMPLATE),
+    help="chat: the user turn; {source}, {src_lang} and {tgt_lang} are filled in "
+    "(in bash, $'...\\n...' gives a newline).",
 )
 @click.option("--min-score", type=float, help="Keep pairs whose `quality` is at least X.")
 @click.option(
@@ -72,8 +73,12 @@ from corpus.store import StoreError
     help="Keep pairs where COL OP X holds, OP one of >= <= > < == != "
     "(repeatable), e.g. 'align_score>=0.5'.",
 )
-@click.option("--bead", "beads", multiple=True, help="Keep only these bead types, e.g. 1-1.")
-@click.option("--layout", "layouts", multiple=True, help="Keep only these article layouts.")
+@click.option(
+    "--bead", "beads", multiple=True, metavar="N-M", help="Keep only these bead types, e.g. 1-1."
+)
+@click.option(
+    "--layout", "layouts", multiple=True, metavar="LAYOUT", help="Keep only these article layouts."
+)
 @click.option(
     "--dedupe",
     is_flag=True,
@@ -152,7 +157,7 @@ def export(
 
 
 @click.command()
-@click.argument("store", type=click.Path(path_type=Path))
+@click.argument("store", metavar="OUT", type=click.Path(path_type=Path))
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
