@@ -50,7 +50,8 @@ CASES = {
 
 def _draws(seeds: np.ndarray, k: int, n: int) -> np.ndarray:
     """``k`` pseudo-random indices below ``n`` per seed, a pure function of the seed."""
-    x = seeds.astype(np.uint64)[:, None] * np.uint64(64) + np.arange(k, dtype=np.uint64)
+    x: np.ndarray = seeds.astype(np.uint64)[:, None] * np.uint64(64)
+    x = x + np.arange(k, dtype=np.uint64)
     x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)  # splitmix64 finaliser
     x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
     return ((x ^ (x >> np.uint64(31))) % np.uint64(n)).astype(np.int64)
@@ -119,7 +120,7 @@ def build_store(out: Path, pairs: int, doc_size: int, dup_rate: float) -> None:
         unaligned_en=pl.lit([], pl.List(pl.String)),
         unaligned_zh=pl.lit([], pl.List(pl.String)),
     )
-    docs.cast(DOCUMENTS_SCHEMA).write_parquet(out / "documents.parquet")  # type: ignore[arg-type]
+    docs.cast(DOCUMENTS_SCHEMA).write_parquet(out / "documents.parquet")
 
 
 # Runs the CLI (or only imports it) and writes the peak RSS in KiB to $BENCH_HWM at exit.
