@@ -120,7 +120,7 @@ def build_store(out: Path, pairs: int, doc_size: int, dup_rate: float) -> None:
         unaligned_en=pl.lit([], pl.List(pl.String)),
         unaligned_zh=pl.lit([], pl.List(pl.String)),
     )
-    docs.cast(DOCUMENTS_SCHEMA).write_parquet(out / "documents.parquet")
+    docs.cast(pl.Schema(DOCUMENTS_SCHEMA)).write_parquet(out / "documents.parquet")
 
 
 # Runs the CLI (or only imports it) and writes the peak RSS in KiB to $BENCH_HWM at exit.
