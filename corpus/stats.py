@@ -33,7 +33,8 @@ class StoreStats:
     histogram: list[int]  # pairs per score bin [0, 0.1), ..., [0.9, 1.0]
     score_missing: int  # pairs with no score
     statuses: dict[str, int]  # documents per status
-    reasons: list[dict[str, Any]]  # {"status", "reason", "documents"} for non-ok documents
+    # {"status", "reason", "documents"} for non-ok documents; numbers in reasons read "N"
+    reasons: list[dict[str, Any]]
     errors: list[dict[str, str]]  # {"doc_id", "reason"} of documents in error
     examples: list[dict[str, str]] = field(default_factory=list)  # {"doc_id", "en", "zh"}
 
@@ -61,7 +62,7 @@ def compute_stats(store: Path, examples: int = 0) -> StoreStats:
         ),
         docs.group_by("status").len(),
         docs.filter(pl.col("status") != "ok")
-        .group_by("status", "reason")
+        .group_by("status", pl.col("reason").str.replace_all(r"\d+", "N"))
         .len()
         .sort("len", "status", "reason", descending=[True, False, False]),
         docs.filter(pl.col("status") == "error").select("doc_id", "reason").sort("doc_id"),

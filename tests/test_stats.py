@@ -56,7 +56,7 @@ def document(doc_id: str, status: str, reason: str | None, sent: tuple[int, int,
 
 @pytest.fixture
 def store(tmp_path: Path) -> Path:
-    """Two documents with pairs (written out of order), one empty, two in error."""
+    """Two documents with pairs (written out of order), two empty, two in error."""
     pairs = [
         pair("b.md", 1, "1-1", "interleaved", 0.95),
         pair("b.md", 0, "2-1", "interleaved", 0.05),
@@ -68,7 +68,8 @@ def store(tmp_path: Path) -> Path:
     docs = [
         document("a.md", "ok", None, (4, 3, 4, 4)),
         document("b.md", "ok", None, (3, 3, 2, 2)),
-        document("c.md", "no_pairs", "no Chinese text", (5, 0, 0, 0)),
+        document("c.md", "no_pairs", "English only (5 sentences)", (5, 0, 0, 0)),
+        document("f.md", "no_pairs", "English only (12 sentences)", (12, 0, 0, 0)),
         document("d.html", "error", "cannot decode: not UTF-8 or GB18030", (0, 0, 0, 0)),
         document("e.pdf", "error", "unsupported file type", (0, 0, 0, 0)),
     ]
@@ -85,14 +86,18 @@ def test_json_summary(store: Path) -> None:
     code, stdout, _ = run("stats", store, "--format", "json", "--examples", "2")
     assert code == 0
     s = json.loads(stdout)
-    assert (s["documents"], s["pairs"]) == (5, 5)
-    assert s["sentences"] == {"en": {"total": 12, "aligned": 6}, "zh": {"total": 6, "aligned": 6}}
+    assert (s["documents"], s["pairs"]) == (6, 5)
+    assert s["sentences"] == {"en": {"total": 24, "aligned": 6}, "zh": {"total": 6, "aligned": 6}}
     assert s["layouts"] == {"blocked": 3, "interleaved": 2}
     assert s["beads"] == {"1-1": 3, "1-2": 1, "2-1": 1}
     assert s["score_column"] == "align_score"
     assert s["histogram"] == [1, 0, 0, 0, 0, 1, 0, 0, 0, 2] and s["score_missing"] == 1
-    assert s["statuses"] == {"error": 2, "ok": 2, "no_pairs": 1}
-    assert {"status": "no_pairs", "reason": "no Chinese text", "documents": 1} in s["reasons"]
+    assert s["statuses"] == {"error": 2, "no_pairs": 2, "ok": 2}
+    assert s["reasons"][0] == {
+        "status": "no_pairs",
+        "reason": "English only (N sentences)",
+        "documents": 2,
+    }
     assert s["errors"] == [
         {"doc_id": "d.html", "reason": "cannot decode: not UTF-8 or GB18030"},
         {"doc_id": "e.pdf", "reason": "unsupported file type"},
@@ -117,8 +122,8 @@ def test_text_table(store: Path) -> None:
     code, stdout, _ = run("stats", store, "--examples", "1")
     assert code == 0
     lines = stdout.splitlines()
-    assert "documents     5 (error 2, ok 2, no_pairs 1)" in lines
-    assert "en sentences  12, aligned 6 (50.0%)" in lines
+    assert "documents     6 (error 2, no_pairs 2, ok 2)" in lines
+    assert "en sentences  24, aligned 6 (25.0%)" in lines
     assert any(line.split() == ["blocked", "3"] for line in lines)
     assert any(line.split() == ["1-2", "1"] for line in lines)
     assert any(line.startswith("0.9–1.0") and line.split()[1] == "2" for line in lines)
