@@ -99,8 +99,9 @@ class BeadScorer:
                 d = cum[upper] - cum[lower]
                 prev = dots.get((a - 1, b))
                 dots[(a, b)] = d if prev is None else prev + d
+        m = len(self.mz[1]) - 1
         for a, b in bead_types(K):
-            if a > i:
+            if a > i or b > m:
                 continue
             if b == 0:
                 out[(a, b)] = np.full(len(j), -p_.skip_penalty, dtype=np.float32)

@@ -54,7 +54,8 @@ def _work(root: Path, settings: Settings, article: Article) -> tuple[dict[str, A
     except Exception as exc:  # one bad article must not stop the run
         doc = {k: None for k in DOCUMENTS_SCHEMA}
         doc.update(doc_id=article.doc_id, source=list(article.files), layout="error",
-                   status="error", reason=f"internal error: {type(exc).__name__}: {exc}",
+                   status="error",
+                   reason=f"{article.doc_id}: internal error: {type(exc).__name__}: {exc}",
                    content_hash=article.content_hash(root), unaligned_en=[], unaligned_zh=[])
         return doc, []
 
@@ -65,7 +66,7 @@ def _previous(out: Path, signature: str) -> dict[str, str]:
             not documents_path(out).is_file():
         return {}
     docs = pl.read_parquet(documents_path(out), columns=["doc_id", "content_hash", "status"])
-    return {d: h for d, h, s in docs.iter_rows() if h is not None}
+    return {d: h for d, h, s in docs.iter_rows() if h is not None and s != "error"}
 
 
 def run_align(root: Path, out: Path, settings: Settings, jobs: int = 1,
