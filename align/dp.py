@@ -24,8 +24,8 @@ class Params:
     threshold: float = 0.1  # similarity at which a bead scores zero
     skip_penalty: float = 0.0  # cost of leaving one sentence unaligned
     length_weight: float = 0.12  # weight of the squared log length-ratio deviation
-    merge_penalty: float = 0.2  # cost of each sentence beyond a 1-1 bead
-    cross_penalty: float = 0.15  # cost of a bead spanning a paragraph break on one side
+    merge_penalty: float = 0.45  # cost of each sentence beyond a 1-1 bead
+    cross_penalty: float = 0.4  # cost of a bead spanning a paragraph break on one side
     max_merge: int = 4  # largest side of a bead (1-4 / 4-1), 2-2 always allowed
 
 

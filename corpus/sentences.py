@@ -11,6 +11,30 @@ from functools import lru_cache
 _ZH_END = re.compile(r"(?:[。！？]+|…+|(?<=[\u4e00-\u9fff])[!?]+)[”’」』）》)\]]*")
 
 
+# A heading or headline run into the next sentence without punctuation, as pages often
+# render them: "Welsh AMs worried about 'looking like muppets' There is consternation".
+# Split before a capitalised sentence opener that follows an unpunctuated word and is
+# itself followed by a lowercase word (so Title Case titles such as "Would Be A Mistake"
+# stay whole), and after a bare section name ("Methods We randomly assigned ...").
+_OPENERS = (
+    "The|A|An|There|It|In|We|This|That|They|He|She|His|Her|Our|Its|These|Those|But|As|At|On|"
+    "For|When|After|Before|Some|Many|Most|If|While|According|However|Researchers|Patients|"
+    "Police|Officials|Experts|Scientists|Doctors|People|Now|Today|Yesterday|Last|Since|During"
+)
+_RUN_ON = re.compile(rf"(?<=[a-z0-9'\")\]’”])\s+(?=(?:{_OPENERS})\s+[a-z])")
+_SECTION = re.compile(
+    r"^(Abstract|Background|Methods|Results|Conclusions?|Discussion|Introduction|Summary)"
+    r"\s+(?=[A-Z])"
+)
+
+
+def _run_ons(sentence: str) -> list[str]:
+    m = _SECTION.match(sentence)
+    head = [m.group(1)] if m else []
+    rest = sentence[m.end():] if m else sentence
+    return head + [p for p in _RUN_ON.split(rest) if p.strip()]
+
+
 @lru_cache(maxsize=1)
 def _punkt():
     from nupunkt import sent_tokenize
@@ -23,7 +47,7 @@ def split_en(text: str) -> list[str]:
     text = text.strip()
     if not text:
         return []
-    return [s.strip() for s in _punkt()(text) if s.strip()]
+    return [p.strip() for s in _punkt()(text) for p in _run_ons(s.strip()) if p.strip()]
 
 
 def split_zh(text: str) -> list[str]:
