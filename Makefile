@@ -14,8 +14,7 @@ $(STAMP): pyproject.toml
 ## Set everything up and align the bundled samples.
 demo: $(STAMP)
 	$(BIN)/bitext align data/samples -o demo-out
-	$(BIN)/bitext stats demo-out
-	$(BIN)/bitext show demo-out --limit 8
+	$(BIN)/bitext stats demo-out --examples 8
 
 ## Run the test suite.
 test: $(STAMP)
