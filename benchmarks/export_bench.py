@@ -1,9 +1,7 @@
 """Time `bitext export` and `bitext stats` on a synthetic store; report peak memory.
 
 Each command runs in its own child process, which reports its own peak resident memory
-(``VmHWM`` from ``/proc/self/status``, so Linux only) when it exits. ``ru_maxrss`` from
-``wait4`` / ``RUSAGE_CHILDREN`` is not used: a child spawned by this (large) process
-inherits the parent's high-water mark. Seconds include the interpreter start-up.
+(``VmHWM``, Linux only; see ``_measure.py``). Seconds include the interpreter start-up.
 
     .venv/bin/python benchmarks/export_bench.py --pairs 1000000
 """
@@ -12,18 +10,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 import polars as pl
+from _measure import run_cli
 
 from corpus.store import DOCUMENTS_SCHEMA, PAIRS_SCHEMA
 
-ROOT = Path(__file__).resolve().parent.parent
 CHUNK = 250_000
 VOCABULARY = (
     "the of and to in a is that for it as was with be by on not he this are or his from at "
@@ -123,19 +119,6 @@ def build_store(out: Path, pairs: int, doc_size: int, dup_rate: float) -> None:
     docs.cast(pl.Schema(DOCUMENTS_SCHEMA)).write_parquet(out / "documents.parquet")
 
 
-# Runs the CLI (or only imports it) and writes the peak RSS in KiB to $BENCH_HWM at exit.
-CHILD = """
-import atexit, os, sys
-def report_peak():
-    with open("/proc/self/status") as status, open(os.environ["BENCH_HWM"], "w") as out:
-        out.write(next(line for line in status if line.startswith("VmHWM")).split()[1])
-atexit.register(report_peak)
-import polars, corpus.cli
-if len(sys.argv) > 1:
-    corpus.cli.main()
-"""
-
-
 def measure(args: list[str] | None, store: Path, out: Path) -> tuple[float, float, float]:
     """Seconds, peak RSS (MiB) and output size (MiB) of one command in a child process."""
     command = (
@@ -145,21 +128,11 @@ def measure(args: list[str] | None, store: Path, out: Path) -> tuple[float, floa
     )
     for f in out.iterdir():
         f.unlink()
-    peak = out.parent / "peak"
-    started = time.perf_counter()
-    child = subprocess.run(
-        [sys.executable, "-c", CHILD, *command],
-        cwd=ROOT,
-        env={**os.environ, "BENCH_HWM": str(peak)},
-        capture_output=True,
-        check=False,
-        text=True,
-    )
-    seconds = time.perf_counter() - started
-    if child.returncode != 0:
-        raise SystemExit(f"failed: bitext {' '.join(command)}\n{child.stderr}")
+    run = run_cli(command)
+    if run.returncode != 0:
+        raise SystemExit(f"failed: bitext {' '.join(command)}\n{run.stderr}")
     size = sum(f.stat().st_size for f in out.iterdir())
-    return seconds, int(peak.read_text()) / 1024, size / 2**20
+    return run.seconds, run.peak_mib, size / 2**20
 
 
 def main() -> None:
