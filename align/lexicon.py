@@ -138,6 +138,7 @@ class Lexicon:
         self.glosses = glosses
         self.t2s = t2s
         self._t2s_table = str.maketrans(t2s)
+        self.english_stems: frozenset[str] = frozenset().union(*glosses.values())
 
     @classmethod
     def load(cls) -> Lexicon:

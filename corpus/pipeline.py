@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from align import Bead, Settings, align_sentences
+from align import Bead, Settings, align_sentences, headline_ends, is_unpunctuated, split_for
 from corpus.articles import Article
 from corpus.blocks import Block, ReadError
 from corpus.langsplit import split_blocks
@@ -123,21 +123,21 @@ def align_article(article: Article, root: Path, settings: Settings) -> tuple[dic
     for b in beads:
         if not b.src or not b.tgt:
             continue
-        text_en = " ".join(en[i].text for i in b.src)
-        text_zh = "".join(zh[j].text for j in b.tgt)
-        if len(_WORD.findall(text_en)) < MIN_EN_WORDS:
-            continue
-        used_en.update(b.src)
-        used_zh.update(b.tgt)
-        rows.append({
-            "pair_id": pair_id(text_en, text_zh), "doc_id": article.doc_id, "source": source,
-            "layout": layout,
-            "para_en": sorted({en[i].para for i in b.src}),
-            "para_zh": sorted({zh[j].para for j in b.tgt}),
-            "sent_en": list(b.src), "sent_zh": list(b.tgt),
-            "line_en": en[b.src[0]].line, "line_zh": zh[b.tgt[0]].line,
-            "bead": b.kind, "en": text_en, "zh": text_zh, "align_score": b.score,
-        })
+        for src, tgt, text_en, text_zh in _pieces(b, en, zh):
+            if len(_WORD.findall(text_en)) < MIN_EN_WORDS:
+                continue
+            used_en.update(src)
+            used_zh.update(tgt)
+            rows.append({
+                "pair_id": pair_id(text_en, text_zh), "doc_id": article.doc_id,
+                "source": source, "layout": layout,
+                "para_en": sorted({en[i].para for i in src}),
+                "para_zh": sorted({zh[j].para for j in tgt}),
+                "sent_en": list(src), "sent_zh": list(tgt),
+                "line_en": en[src[0]].line, "line_zh": zh[tgt[0]].line,
+                "bead": f"{len(src)}-{len(tgt)}", "en": text_en, "zh": text_zh,
+                "align_score": b.score,
+            })
     doc.update(
         n_pairs=len(rows), n_sent_en_aligned=len(used_en), n_sent_zh_aligned=len(used_zh),
         unaligned_en=_left_out(en, used_en, " ") + repeated_en,
@@ -152,6 +152,39 @@ def align_article(article: Article, root: Path, settings: Settings) -> tuple[dic
     if not rows:
         doc["reason"] = _why_no_pairs(layout, en, zh)
     return doc, rows
+
+
+def _pieces(b: Bead, en: list[Sentence], zh: list[Sentence]) -> list[
+        tuple[tuple[int, ...], tuple[int, ...], str, str]]:
+    """The pairs of a bead: usually the bead itself. A headline run into a sentence
+    makes two pairs where the other side divides in two the same way (a 2-1 bead
+    whose pair side starts with a headline, or a 1-1 bead opening a paragraph on
+    both sides); both pairs then name the same divided sentence."""
+    text_en = " ".join(en[i].text for i in b.src)
+    text_zh = "".join(zh[j].text for j in b.tgt)
+    whole = [(b.src, b.tgt, text_en, text_zh)]
+    if b.kind == "2-1" and is_unpunctuated(en[b.src[0]].text):
+        pieces = split_for([en[i].text for i in b.src], text_zh, "en")
+        if pieces:
+            return [((b.src[0],), b.tgt, en[b.src[0]].text, pieces[0]),
+                    ((b.src[1],), b.tgt, en[b.src[1]].text, pieces[1])]
+    if b.kind == "1-2" and is_unpunctuated(zh[b.tgt[0]].text):
+        pieces = split_for([zh[j].text for j in b.tgt], text_en, "zh")
+        if pieces:
+            return [(b.src, (b.tgt[0],), pieces[0], zh[b.tgt[0]].text),
+                    (b.src, (b.tgt[1],), pieces[1], zh[b.tgt[1]].text)]
+    if b.kind == "1-1" and _opens_paragraph(en, b.src[0]) and _opens_paragraph(zh, b.tgt[0]):
+        # Headlines run into the first sentence on both sides.
+        for cut in headline_ends(text_en):
+            head, rest = text_en[:cut].strip(), text_en[cut:].strip()
+            pieces = split_for([head, rest], text_zh, "en", min_coverage=0.3)
+            if pieces:
+                return [(b.src, b.tgt, head, pieces[0]), (b.src, b.tgt, rest, pieces[1])]
+    return whole
+
+
+def _opens_paragraph(stream: list[Sentence], k: int) -> bool:
+    return k == 0 or stream[k - 1].para != stream[k].para
 
 
 def _left_out(stream: list[Sentence], used: set[int], joiner: str) -> list[str]:
