@@ -1,0 +1,632 @@
+"""`bitext align` end to end: real files (data/samples, ../shared/seeds) through the CLI.
+
+Checks the pairs of every sample layout, the documents table, errors, idempotent and
+incremental runs, ``--jobs``, atomic replacement of the store (failed writes, interrupts,
+SIGKILL), and the ``align-sentences`` / ``eval`` commands.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import polars as pl
+import pytest
+from click.testing import CliRunner, Result
+
+import corpus.runner
+import corpus.store
+from corpus.cli import cli
+from corpus.read import TEXT_SUFFIXES
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO / "data" / "samples"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SUMMARY = re.compile(
+    r"(\d+) articles: (\d+) aligned, (\d+) unchanged, (\d+) with errors; (\d+) pairs in ")
+
+# One pair from each bilingual sample: (doc_id, English, Chinese).
+KNOWN_PAIRS = [
+    ("blocked.md",
+     "The library sells the honey in small jars and uses the money to buy new books for "
+     "children.",
+     "图书馆把蜂蜜装进小罐出售，并用这笔钱为孩子们购买新书。"),
+    ("interleaved.txt", "One reason is the climate.", "原因之一是气候。"),
+    ("sentences.txt", "Now I cycle to work three days a week.", "现在我每周有三天骑车上班。"),
+    ("same_line.txt", "Tea also travelled along trade routes to the rest of the world.",
+     "茶也沿着贸易路线传到了世界其他地方。"),
+    ("same_line.txt", "Why Tea Matters", "茶为何重要"),
+    ("partial.txt",
+     "A single large tree can lower the temperature of the air around it by several degrees.",
+     "一棵大树就能让周围的气温降低好几度。"),
+    ("garden.en.md", "Water in the early morning, when less water is lost to the sun.",
+     "要在清晨浇水，那时被太阳蒸发掉的水分比较少。"),
+    ("docs/en/intro.md",
+     "If you change your mind, run tidy --undo and all files will return to where they were.",
+     "如果你改变了主意，运行 tidy --undo，所有文件都会回到原来的位置。"),
+    ("page.html",
+     "Suppose a visitor types the text <script>alert(1)</script> into the comment box.",
+     "假设一位访客在评论框中输入了文本 <script>alert(1)</script>。"),
+    ("traditional.txt", "Most families prepare by buying food, water and batteries.",
+     "大多數家庭會購買食物、飲用水和電池來做準備。"),
+    ("gb18030.txt", "Whoever finds the coin is said to have good luck for the whole year.",
+     "据说，吃到硬币的人一整年都会交好运。"),
+    ("crlf.txt", "For forty years, Mr. Lin lived alone in a lighthouse on a small island.",
+     "四十年来，林先生独自住在一座小岛的灯塔里。"),
+]
+
+# What each fully translated sample leaves unaligned (English, Chinese): only boilerplate
+# and headings under the pipeline's three-word minimum. Every other sentence is paired.
+LEFT_OUT = {
+    "blocked.md": ([], []),
+    "crlf.txt": ([], []),
+    "docs/en/intro.md": (["Introduction"], ["简介"]),
+    "garden.en.md": (["Getting started"], ["入门"]),
+    "gb18030.txt": ([], []),
+    "interleaved.txt": (["Back to top"], ["分享到微信"]),
+    "page.html": ([], []),
+    "same_line.txt": ([], []),
+    "sentences.txt": ([], []),
+    "traditional.txt": ([], []),
+}
+
+# The translated sentences of partial.txt, in order.
+PARTIAL_PAIRS = [
+    ("Cities Need More Shade, Not More Air Conditioning", "城市需要更多树荫，而不是更多空调"),
+    ("Every summer, heat waves are becoming longer and more dangerous in cities around the "
+     "world.", "每年夏天，世界各地城市的热浪都变得更长、更危险。"),
+    ("Concrete and asphalt absorb sunlight during the day and release the heat at night, so "
+     "the streets never cool down.", "混凝土和沥青白天吸收阳光，夜里再把热量释放出来，所以街道始终凉不下来。"),
+    ("Planting trees is one of the cheapest ways to fight this effect.",
+     "种树是对抗这种效应最便宜的方法之一。"),
+    ("A single large tree can lower the temperature of the air around it by several degrees.",
+     "一棵大树就能让周围的气温降低好几度。"),
+    ("Its leaves give shade, and the water they release cools the air like a natural fan.",
+     "它的叶子提供树荫，叶子释放的水分像天然风扇一样让空气变凉。"),
+    ("Studies in Europe found that neighbourhoods with more trees had fewer deaths during "
+     "heat waves.", "欧洲的研究发现，树木较多的街区在热浪期间死亡人数较少。"),
+    ("Air conditioning, by contrast, makes the problem worse outside.",
+     "相比之下，空调会让室外的问题更加严重。"),
+    ("Every machine that cools a room pushes hot air into the street and uses electricity "
+     "that often comes from burning coal or gas.",
+     "每台为房间降温的机器都会把热空气排到街上，而且它消耗的电力往往来自燃烧煤炭或天然气。"),
+]
+
+BOILERPLATE = ["Back to top", "分享到微信", "返回顶部", "Home", "首页", "Copyright", "版权所有",
+               "Science News", "科学资讯", "热度", "质量", "影响力", "深度分析", "&lt;", "&gt;"]
+WIDGET_WORDS = re.compile(r"\b(Hot|Quality|Impact|Analysis)\b")
+
+NEW_ARTICLE = """\
+The Town Clock
+
+镇上的大钟
+
+The clock on the town hall stopped working last winter. Nobody in the town knew how to repair it.
+
+去年冬天，市政厅上的大钟停了。镇上没有人知道怎么修理它。
+
+In the spring, a retired engineer climbed the tower and fixed it in three days.
+
+到了春天，一位退休的工程师爬上钟楼，用三天时间把它修好了。
+"""
+
+
+# ------------------------------------------------------------------------------------
+# helpers
+
+
+def align(src: Path, out: Path, *args: str, ok: bool = True) -> Result:
+    result = CliRunner().invoke(cli, ["align", str(src), "-o", str(out), "--no-progress", *args])
+    if ok:
+        assert result.exit_code == 0, (result.output, result.exception)
+    return result
+
+
+def summary(result: Result) -> dict[str, int]:
+    m = SUMMARY.search(result.stderr)
+    assert m, result.stderr
+    return dict(zip(("articles", "aligned", "unchanged", "errors", "pairs"), map(int, m.groups())))
+
+
+def read_store(out: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
+    return pl.read_parquet(out / "pairs.parquet"), pl.read_parquet(out / "documents.parquet")
+
+
+def store_bytes(out: Path) -> tuple[bytes, bytes]:
+    return (out / "pairs.parquet").read_bytes(), (out / "documents.parquet").read_bytes()
+
+
+def assert_same_rows(a: Path, b: Path) -> None:
+    for x, y in zip(read_store(a), read_store(b)):
+        assert x.equals(y), (x, y)
+
+
+def squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def has_pair(pairs: pl.DataFrame, doc_id: str, en: str, zh: str) -> bool:
+    rows = pairs.filter(pl.col("doc_id") == doc_id).select("en", "zh").iter_rows()
+    return (squash(en), squash(zh)) in {(squash(e), squash(z)) for e, z in rows}
+
+
+def scratch(out: Path) -> list[Path]:
+    return list(out.glob(".bitext-run-*"))
+
+
+def copy_samples(dest: Path, broken: bool = False) -> Path:
+    ignore = None if broken else shutil.ignore_patterns("broken.txt")
+    shutil.copytree(SAMPLES, dest, ignore=ignore)
+    return dest
+
+
+def sample_files() -> list[str]:
+    return sorted(p.relative_to(SAMPLES).as_posix() for p in SAMPLES.rglob("*")
+                  if p.is_file() and not p.name.startswith(".")
+                  and p.suffix.lower() in TEXT_SUFFIXES)
+
+
+# ------------------------------------------------------------------------------------
+# data/samples
+
+
+@pytest.fixture(scope="module")
+def samples(tmp_path_factory: pytest.TempPathFactory) -> tuple[Result, Path]:
+    out = tmp_path_factory.mktemp("samples") / "store"
+    return align(SAMPLES, out), out
+
+
+@pytest.fixture(scope="module")
+def sample_pairs(samples: tuple[Result, Path]) -> pl.DataFrame:
+    return read_store(samples[1])[0]
+
+
+@pytest.fixture(scope="module")
+def sample_docs(samples: tuple[Result, Path]) -> pl.DataFrame:
+    return read_store(samples[1])[1].sort("doc_id")
+
+
+def test_store_is_plain_parquet(samples: tuple[Result, Path]) -> None:
+    _, out = samples
+    assert {p.name for p in out.iterdir()} == {"pairs.parquet", "documents.parquet"}
+    pairs, docs = read_store(out)
+    assert pairs.height > 50
+    assert {"pair_id", "doc_id", "bead", "en", "zh", "align_score"} <= set(pairs.columns)
+    assert pairs["pair_id"].n_unique() == pairs.height
+    assert set(pairs["doc_id"]) <= set(docs["doc_id"])
+    assert summary(samples[0]) == {"articles": docs.height, "aligned": docs.height,
+                                   "unchanged": 0, "errors": 1, "pairs": pairs.height}
+
+
+def test_one_document_row_per_article(sample_docs: pl.DataFrame) -> None:
+    sources = [s for row in sample_docs["source"] for s in row]
+    assert sorted(sources) == sample_files()
+    assert sample_docs["doc_id"].n_unique() == sample_docs.height
+    two = {d: s for d, s in sample_docs.select("doc_id", "source").iter_rows() if len(s) > 1}
+    assert two == {"garden.en.md": ["garden.en.md", "garden.zh.md"],
+                   "docs/en/intro.md": ["docs/en/intro.md", "docs/zh-CN/intro.md"]}
+    layouts = dict(sample_docs.select("doc_id", "layout").iter_rows())
+    assert layouts["garden.en.md"] == layouts["docs/en/intro.md"] == "two_files"
+    assert layouts["blocked.md"] == layouts["traditional.txt"] == "blocked"
+    assert layouts["same_line.txt"] == "same_line"
+    assert layouts["interleaved.txt"] == "interleaved"
+
+
+def test_binary_file_is_a_one_line_error_and_the_run_goes_on(
+        samples: tuple[Result, Path], sample_docs: pl.DataFrame, tmp_path: Path) -> None:
+    result, _ = samples
+    row = sample_docs.filter(pl.col("doc_id") == "broken.txt").row(0, named=True)
+    assert row["status"] == "error"
+    assert "broken.txt" in row["reason"] and "\n" not in row["reason"]
+    errors = [line for line in result.stderr.splitlines() if "broken.txt" in line]
+    assert len(errors) == 1 and errors[0].startswith("bitext: ")
+    assert sample_docs.filter(pl.col("status") == "ok").height == 11
+    strict = align(SAMPLES, tmp_path / "strict", "--strict", ok=False)
+    assert strict.exit_code != 0
+    assert (tmp_path / "strict" / "pairs.parquet").is_file()  # the store is still written
+
+
+def test_one_language_articles_have_no_pairs(sample_docs: pl.DataFrame) -> None:
+    rows = {r["doc_id"]: r for r in sample_docs.iter_rows(named=True)}
+    assert rows["chinese_only.txt"]["status"] == "no_pairs"
+    assert rows["chinese_only.txt"]["layout"] == "zh_only"
+    assert "Chinese only" in rows["chinese_only.txt"]["reason"]
+    assert rows["README.md"]["status"] == "no_pairs"
+    assert rows["README.md"]["layout"] == "en_only"
+
+
+@pytest.mark.parametrize("doc_id,en,zh", KNOWN_PAIRS, ids=[f"{d}:{e[:20]}" for d, e, _ in
+                                                             KNOWN_PAIRS])
+def test_known_pair_of_each_sample(sample_pairs: pl.DataFrame, doc_id: str, en: str,
+                                   zh: str) -> None:
+    assert has_pair(sample_pairs, doc_id, en, zh)
+
+
+def test_every_translated_sentence_is_paired(sample_pairs: pl.DataFrame,
+                                             sample_docs: pl.DataFrame) -> None:
+    rows = {r["doc_id"]: r for r in sample_docs.iter_rows(named=True)}
+    for doc_id, (en, zh) in LEFT_OUT.items():
+        row = rows[doc_id]
+        assert row["status"] == "ok", doc_id
+        assert (row["unaligned_en"], row["unaligned_zh"]) == (en, zh), doc_id
+        assert row["n_pairs"] == row["n_sent_en"] - len(en), doc_id
+    per_doc = sample_pairs.group_by("doc_id").len()
+    assert dict(per_doc.iter_rows()) == {d: rows[d]["n_pairs"] for d in per_doc["doc_id"]}
+    assert set(sample_pairs["bead"]) == {"1-1"}  # the samples are translated sentence by sentence
+
+
+def test_partial_article_pairs_its_translated_sentences(sample_pairs: pl.DataFrame,
+                                                        sample_docs: pl.DataFrame) -> None:
+    got = sample_pairs.filter(pl.col("doc_id") == "partial.txt")
+    for en, zh in PARTIAL_PAIRS:
+        assert has_pair(got, "partial.txt", en, zh), en
+    assert got["en"].n_unique() == got.height and got["zh"].n_unique() == got.height
+    row = sample_docs.filter(pl.col("doc_id") == "partial.txt").row(0, named=True)
+    assert row["layout"] == "partial_interleaved"
+    left = " ".join(row["unaligned_en"])
+    for untranslated in ("It helps the people who can afford it", "Trees are not a quick fix.",
+                         "Still, the choice is clear."):
+        assert untranslated in left
+        assert not got["en"].str.contains(untranslated, literal=True).any()
+
+
+@pytest.mark.xfail(strict=True, reason="aligner bug: the tag line 'Climate 气候 Cities 城市 ...' "
+                   "(labelled zh) is paired 1-1 with an untranslated English sentence")
+def test_partial_tag_line_is_not_paired(sample_pairs: pl.DataFrame) -> None:
+    got = sample_pairs.filter(pl.col("doc_id") == "partial.txt")
+    assert not got["zh"].str.contains("Climate", literal=True).any()
+    assert not got["en"].str.contains("Cities that start planting", literal=True).any()
+
+
+def test_no_boilerplate_pairs(sample_pairs: pl.DataFrame) -> None:
+    for en, zh in sample_pairs.select("en", "zh").iter_rows():
+        for junk in BOILERPLATE:
+            assert junk not in en and junk not in zh, (junk, en, zh)
+        assert not WIDGET_WORDS.search(en), en
+        assert not en.strip().isdigit() and not zh.strip().isdigit()
+
+
+def test_html_script_text_is_kept_as_text(sample_pairs: pl.DataFrame) -> None:
+    page = sample_pairs.filter(pl.col("doc_id") == "page.html")
+    assert page.height == 7
+    assert page["en"].str.contains("<script>alert(1)</script>", literal=True).sum() == 1
+    assert page["zh"].str.contains("<script>alert(1)</script>", literal=True).sum() == 1
+    text = " ".join(page["en"]) + "".join(page["zh"])
+    assert "analytics" not in text and "font-family" not in text  # <script>, <style> dropped
+    assert "Our blog posts" not in text and "Example Blog" not in text  # <nav>, <footer>
+
+
+def test_traditional_chinese_stays_traditional(sample_pairs: pl.DataFrame) -> None:
+    zh = "".join(sample_pairs.filter(pl.col("doc_id") == "traditional.txt")["zh"])
+    assert "颱風" in zh and "台灣" in zh and "恢復正常" in zh
+    assert "台风" not in zh and "恢复" not in zh
+    assert has_pair(sample_pairs, "traditional.txt", "Typhoon Season in Taiwan", "台灣的颱風季節")
+
+
+def test_gb18030_and_crlf_files_give_their_pairs(sample_pairs: pl.DataFrame) -> None:
+    assert (SAMPLES / "gb18030.txt").read_bytes().decode("gb18030").startswith("Making")
+    with pytest.raises(UnicodeDecodeError):
+        (SAMPLES / "gb18030.txt").read_bytes().decode("utf-8")
+    assert b"\r\n" in (SAMPLES / "crlf.txt").read_bytes()
+    gb = sample_pairs.filter(pl.col("doc_id") == "gb18030.txt")
+    assert gb.height == 6
+    assert has_pair(gb, "gb18030.txt", "Making Dumplings at New Year", "过年包饺子")
+    crlf = sample_pairs.filter(pl.col("doc_id") == "crlf.txt")
+    assert crlf.height == 5 and not any("\r" in s for s in [*crlf["en"], *crlf["zh"]])
+
+
+# ------------------------------------------------------------------------------------
+# idempotent and incremental runs, --jobs
+
+
+def test_second_run_is_identical_and_reuses_everything(tmp_path: Path) -> None:
+    src = copy_samples(tmp_path / "src")
+    out = tmp_path / "store"
+    first = summary(align(src, out))
+    before = read_store(out)
+    second = summary(align(src, out))
+    assert second == {**first, "aligned": 0, "unchanged": first["articles"]}
+    for x, y in zip(before, read_store(out)):
+        assert x.equals(y)
+
+    (src / "news" / "town").mkdir(parents=True)
+    (src / "news" / "town" / "clock.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+    grown = align(src, out)
+    assert "1 aligned" in grown.stderr
+    assert summary(grown)["unchanged"] == first["articles"]
+    pairs, docs = read_store(out)
+    assert pairs.filter(pl.col("doc_id") != "news/town/clock.txt").equals(before[0])
+    assert has_pair(pairs, "news/town/clock.txt",
+                    "In the spring, a retired engineer climbed the tower and fixed it in three "
+                    "days.", "到了春天，一位退休的工程师爬上钟楼，用三天时间把它修好了。")
+    assert docs.height == before[1].height + 1
+
+    clean = tmp_path / "clean"
+    align(src, clean)
+    assert_same_rows(out, clean)
+
+
+def test_errored_articles_are_retried_and_rows_stay_the_same(
+        samples: tuple[Result, Path], tmp_path: Path) -> None:
+    out = tmp_path / "store"
+    shutil.copytree(samples[1], out)
+    again = align(SAMPLES, out)
+    # broken.txt is read again (errors are never reused); every other article is reused
+    assert summary(again)["aligned"] == 1 and summary(again)["errors"] == 1
+    assert_same_rows(out, samples[1])
+
+
+def test_jobs_2_gives_the_rows_of_jobs_1(samples: tuple[Result, Path], tmp_path: Path) -> None:
+    out = tmp_path / "store"
+    align(SAMPLES, out, "--jobs", "2")
+    assert_same_rows(out, samples[1])
+
+
+# ------------------------------------------------------------------------------------
+# atomic replacement
+
+
+@pytest.fixture
+def grown_samples(tmp_path: Path) -> tuple[Path, Path, tuple[bytes, bytes]]:
+    """A store of the samples, and the samples grown by one article and changed in one."""
+    src = copy_samples(tmp_path / "src")
+    out = tmp_path / "store"
+    align(src, out)
+    (src / "clock.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+    with open(src / "sentences.txt", "a", encoding="utf-8") as fh:
+        fh.write("It takes me twenty minutes.\n我骑车要二十分钟。\n")
+    return src, out, store_bytes(out)
+
+
+def test_failed_write_leaves_previous_store(grown_samples: tuple[Path, Path, tuple[bytes, bytes]],
+                                            monkeypatch: pytest.MonkeyPatch,
+                                            tmp_path: Path) -> None:
+    src, out, before = grown_samples
+
+    def no_space(tmp: Path, final: Path) -> None:
+        raise OSError(28, "No space left on device (simulated)")
+
+    monkeypatch.setattr(corpus.store, "replace_atomically", no_space)
+    failed = align(src, out, ok=False)
+    assert failed.exit_code != 0 and isinstance(failed.exception, OSError)
+    assert store_bytes(out) == before
+    read_store(out)
+    assert not scratch(out)
+    monkeypatch.undo()
+    align(src, out)
+    align(src, tmp_path / "clean")
+    assert_same_rows(out, tmp_path / "clean")
+
+
+def test_failure_between_the_two_renames_is_repaired_by_the_next_run(
+        grown_samples: tuple[Path, Path, tuple[bytes, bytes]], monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    src, out, before = grown_samples
+    real = corpus.store.replace_atomically
+    calls: list[Path] = []
+
+    def second_fails(tmp: Path, final: Path) -> None:
+        calls.append(final)
+        if len(calls) > 1:
+            raise OSError(5, "I/O error (simulated)")
+        real(tmp, final)
+
+    monkeypatch.setattr(corpus.store, "replace_atomically", second_fails)
+    assert align(src, out, ok=False).exit_code != 0
+    assert [p.name for p in calls] == ["pairs.parquet", "documents.parquet"]
+    assert store_bytes(out)[1] == before[1]  # documents untouched
+    read_store(out)
+    monkeypatch.undo()
+    align(src, out)
+    align(src, tmp_path / "clean")
+    assert_same_rows(out, tmp_path / "clean")
+    assert not scratch(out)
+
+
+@pytest.mark.xfail(strict=True, reason="store bug: pairs.parquet and documents.parquet are "
+                   "renamed one after the other; a failure between leaves new pairs with old "
+                   "documents")
+def test_failure_between_the_two_renames_leaves_pairs_unchanged(
+        grown_samples: tuple[Path, Path, tuple[bytes, bytes]],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    src, out, before = grown_samples
+    real = corpus.store.replace_atomically
+    calls: list[Path] = []
+
+    def second_fails(tmp: Path, final: Path) -> None:
+        calls.append(final)
+        if len(calls) > 1:
+            raise OSError(5, "I/O error (simulated)")
+        real(tmp, final)
+
+    monkeypatch.setattr(corpus.store, "replace_atomically", second_fails)
+    align(src, out, ok=False)
+    assert store_bytes(out) == before
+
+
+def test_interrupt_mid_run_leaves_previous_store(
+        grown_samples: tuple[Path, Path, tuple[bytes, bytes]], monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    src, out, before = grown_samples
+    real = corpus.runner.align_article
+    seen: list[str] = []
+
+    def interrupted(article, root, settings):  # type: ignore[no-untyped-def]
+        seen.append(article.doc_id)
+        if len(seen) == 2:
+            raise KeyboardInterrupt
+        return real(article, root, settings)
+
+    monkeypatch.setattr(corpus.runner, "align_article", interrupted)
+    # a hard kill runs no cleanup: keep the scratch folder as one would leave it
+    monkeypatch.setattr(corpus.store.StoreWriter, "discard", lambda self: None)
+    result = align(src, out, ok=False)
+    assert result.exit_code != 0 and len(seen) == 2
+    assert store_bytes(out) == before
+    assert len(scratch(out)) == 1
+    monkeypatch.undo()
+    align(src, out)
+    assert not scratch(out)
+    align(src, tmp_path / "clean")
+    assert_same_rows(out, tmp_path / "clean")
+
+
+def test_sigkill_at_random_moments_leaves_previous_store(tmp_path: Path) -> None:
+    big = tmp_path / "big"
+    for k in range(5):
+        copy_samples(big / f"copy{k}")
+    out, clean = tmp_path / "store", tmp_path / "clean"
+    align(SAMPLES, out)  # the previous store: another input, so old and new rows differ
+    before = store_bytes(out)
+    command = [sys.executable, "-c", "from corpus.cli import main; main()", "align", str(big),
+               "-o"]
+
+    def start(dest: Path) -> tuple[subprocess.Popen[bytes], float]:
+        proc = subprocess.Popen([*command, str(dest), "--no-progress"], cwd=REPO,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        return proc, time.monotonic()
+
+    def wait_for_scratch(proc: subprocess.Popen[bytes], dest: Path, old: set[Path]) -> float:
+        while proc.poll() is None:
+            if set(scratch(dest)) - old:
+                return time.monotonic()
+            time.sleep(0.005)
+        return time.monotonic()
+
+    # a clean run, timed: when its scratch folder appears (aligning starts) and when it ends
+    proc, t0 = start(clean)
+    t_scratch = wait_for_scratch(proc, clean, set())
+    proc.wait(timeout=120)
+    t_end = time.monotonic()
+    assert proc.returncode == 0, proc.stderr.read() if proc.stderr else ""
+    aligning = t_end - t_scratch
+    assert aligning > 0.2, "the run is too fast to be killed mid-way"
+
+    rng = random.Random()
+    killed_mid_run = 0
+    for k in range(4):
+        proc, t0 = start(out)
+        if k == 0:  # while starting up
+            time.sleep(rng.uniform(0.05, 0.3))
+            delay = "start-up"
+        else:  # while aligning, before the store is written
+            wait_for_scratch(proc, out, set(scratch(out)))
+            wait = rng.uniform(0.0, 0.6 * aligning)
+            time.sleep(wait)
+            delay = f"{wait:.2f}s into aligning"
+        finished = proc.poll() is not None
+        proc.kill()
+        proc.wait(timeout=30)
+        if proc.stderr:
+            proc.stderr.close()
+        read_store(out)  # always readable
+        if finished:  # too slow to catch it: the store must then be the new one
+            assert_same_rows(out, clean)
+            for name, data in zip(("pairs.parquet", "documents.parquet"), before):
+                (out / name).write_bytes(data)
+            continue
+        assert proc.returncode == -9
+        assert store_bytes(out) == before, f"kill {k} ({delay}) changed the store"
+        killed_mid_run += k > 0
+    assert killed_mid_run >= 2
+
+    proc, _ = start(out)
+    proc.wait(timeout=120)
+    assert proc.returncode == 0
+    if proc.stderr:
+        proc.stderr.close()
+    assert not scratch(out)
+    assert_same_rows(out, clean)
+
+
+# ------------------------------------------------------------------------------------
+# ../shared/seeds (real scraped pages; present in the team's workspace, not in a clone)
+
+
+@pytest.fixture(scope="module")
+def seeds(tmp_path_factory: pytest.TempPathFactory) -> tuple[pl.DataFrame, pl.DataFrame]:
+    if not (SHARED / "seeds").is_dir():
+        pytest.skip("../shared not present (user clone)")
+    out = tmp_path_factory.mktemp("seeds") / "store"
+    align(SHARED / "seeds", out)
+    return read_store(out)
+
+
+SEED_001 = "001_32f6b6fce652599a.txt"
+SEED_001_PAIRS = [
+    ("Banning Open Source AI Would Be A Mistake", "禁止开源AI将是一个错误"),
+    ("Let’s be clear: the regulatory energy is focused on centralized, opaque systems built by "
+     "a handful of corporations.", "必须明确:当前监管焦点集中于少数企业构建的中心化封闭系统。"),
+    ("Openness isn’t the flaw; it’s the feature. The code, the weights, the training data "
+     "methodologies—all public.", "开放性并非缺陷,而是核心特征:代码、权重、训练数据方法论全部公开透明。"),
+    ("It’s the invisible plumbing of the internet, the toolkit in every student’s hands, the "
+     "silent partner in every startup’s garage.",
+     "它是互联网隐形的基础设施,是每位学子手中的工具箱,是每家初创企业车库里的沉默伙伴。"),
+]
+# The first words of every translated Chinese sentence of seed 001's article paragraphs.
+SEED_001_ZH = ["华盛顿在人工智能", "尽管行政命令", "这不仅是技术层面", "必须明确", "然而,对人工智能",
+               "其高管们", "将开源技术", "所谓“开源即危险”", "开放性并非缺陷", "这使得全球审计者",
+               "依赖不透明性", "恐惧人工智能开源", "历史是最好的证明", "它是互联网隐形", "它通过打破"]
+
+
+def test_seed_001_pairs(seeds: tuple[pl.DataFrame, pl.DataFrame]) -> None:
+    pairs = seeds[0].filter(pl.col("doc_id") == SEED_001)
+    for en, zh in SEED_001_PAIRS:
+        assert has_pair(pairs, SEED_001, en, zh), en
+    for start in SEED_001_ZH:
+        assert pairs["zh"].str.starts_with(start).sum() == 1, start
+    assert pairs["en"].n_unique() == pairs.height and pairs["zh"].n_unique() == pairs.height
+    for en, zh in pairs.select("en", "zh").iter_rows():
+        assert not WIDGET_WORDS.search(en) and "Open Source 开源" not in en + zh, en
+        assert not any(w in zh for w in ("热度", "质量", "影响力", "深度分析")), zh
+
+
+def test_seeds_without_translations_give_no_pairs(
+        seeds: tuple[pl.DataFrame, pl.DataFrame]) -> None:
+    pairs, docs = seeds
+    assert docs.height == 5
+    assert set(pairs["doc_id"]) == {SEED_001}
+    for row in docs.iter_rows(named=True):
+        assert row["status"] == "ok" or (row["status"] == "no_pairs" and row["reason"]), row
+    assert docs.filter(pl.col("status") == "ok")["doc_id"].to_list() == [SEED_001]
+
+
+# ------------------------------------------------------------------------------------
+# align-sentences and eval
+
+
+def test_align_sentences_and_eval(tmp_path: Path) -> None:
+    en = ["The museum opens at nine.", "Children under six enter for free.",
+          "Photographs are not allowed in the east wing.", "The café closes at five."]
+    zh = ["博物馆九点开门。", "六岁以下儿童免费入场。", "东翼禁止拍照。", "咖啡馆五点关门。"]
+    (tmp_path / "doc.en").write_text("\n".join(en) + "\n", encoding="utf-8")
+    (tmp_path / "doc.zh").write_text("\n".join(zh) + "\n", encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["align-sentences", str(tmp_path / "doc.en"),
+                                 str(tmp_path / "doc.zh")])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.split() == ["[0]:[0]", "[1]:[1]", "[2]:[2]", "[3]:[3]"]
+
+    pred = tmp_path / "pred.align"
+    result = runner.invoke(cli, ["align-sentences", str(tmp_path / "doc.zh"),
+                                 str(tmp_path / "doc.en"), "-o", str(pred), "--scores"])
+    assert result.exit_code == 0, result.output
+    assert [line.split("\t")[0] for line in pred.read_text().splitlines()] == \
+        ["[0]:[0]", "[1]:[1]", "[2]:[2]", "[3]:[3]"]
+
+    gold = tmp_path / "gold.align"
+    gold.write_text("[0]:[0]\n[1]:[1]\n[2]:[2]\n[3]:[3]\n")
+    result = runner.invoke(cli, ["eval", "--gold", str(gold), "--pred", str(pred)])
+    assert result.exit_code == 0, result.output
+    assert "P=1.0000" in result.stdout and "R=1.0000" in result.stdout
+    assert "F1=1.0000" in result.stdout
+
+    wrong = tmp_path / "wrong.align"
+    wrong.write_text("[0]:[0]\n[1,2]:[1,2]\n[3]:[3]\n")
+    result = runner.invoke(cli, ["eval", "--gold", str(gold), "--pred", str(wrong)])
+    assert "P=0.6667" in result.stdout and "R=0.5000" in result.stdout
