@@ -17,9 +17,9 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from align.bead import Bead
-from align.dp import Band, BeadScorer, Params, best_path
+from align.dp import Band, Params, best_path, block_masses, pair_dot, run_masses
 from align.lexicon import Lexicon, en_features
-from align.similarity import build_vectors
+from align.similarity import SparseRows, build_vectors
 
 VERSION = "1"
 
@@ -92,8 +92,7 @@ def align_sentences(
 
     E, Z, me, mz = build_vectors(en_feats, zh_feats)
     band = _search_band(E, Z, me, mz, len_e, len_z, settings)
-    path = best_path(BeadScorer(E, Z, me, mz, len_e, len_z, para_e, para_z, band,
-                                settings.params), len(en), len(zh))
+    path = best_path(E, Z, me, mz, len_e, len_z, para_e, para_z, band, settings.params)
     beads = _beads(path, E, Z, me, mz)
     if settings.learn:
         learned = learn_translations(beads, en_feats, zh_words, settings)
@@ -101,26 +100,25 @@ def align_sentences(
             E, Z, me, mz = build_vectors(en_feats, zh_feats, zh_words, learned)
             if len(en) * len(zh) > settings.full_cells:
                 band = band_around(beads, len(en), len(zh), settings.band_margin)
-            path = best_path(BeadScorer(E, Z, me, mz, len_e, len_z, para_e, para_z, band,
-                                        settings.params), len(en), len(zh))
+            path = best_path(E, Z, me, mz, len_e, len_z, para_e, para_z, band,
+                             settings.params)
             beads = _beads(path, E, Z, me, mz)
     return beads
 
 
-def _beads(path: list[tuple[int, int, float]], E: np.ndarray, Z: np.ndarray,
+def _beads(path: list[tuple[int, int]], E: SparseRows, Z: SparseRows,
            mass_e: np.ndarray, mass_z: np.ndarray) -> list[Bead]:
     """Beads from a DP path, each scored with its lexical similarity in [0, 1]."""
+    K = max([max(a, b) for a, b in path] + [1])
+    me, mz = run_masses(E, mass_e, K), run_masses(Z, mass_z, K)
     out, i, j = [], 0, 0
-    for a, b, _ in path:
+    for a, b in path:
         src, tgt = tuple(range(i, i + a)), tuple(range(j, j + b))
         score = 0.0
         if a and b:
-            u, v = E[i:i + a].sum(0), Z[j:j + b].sum(0)
-            me = mass_e[i:i + a].sum() + float(u @ u) - float((E[i:i + a] ** 2).sum())
-            mz = mass_z[j:j + b].sum() + float(v @ v) - float((Z[j:j + b] ** 2).sum())
-            dot = float(u @ v)
-            den = float(np.sqrt(max(me * mz, 0.0)))
-            score = max(0.0, min(1.0, dot / den)) if den > 0 else 0.0
+            den = float(np.sqrt(me[a, i + a] * mz[b, j + b]))
+            if den > 0:
+                score = max(0.0, min(1.0, pair_dot(E, Z, i, i + a, j, j + b) / den))
         out.append(Bead(src, tgt, round(score, 4)))
         i, j = i + a, j + b
     return out
@@ -176,34 +174,36 @@ def _monotone(lo: np.ndarray, hi: np.ndarray, n: int, m: int) -> Band:
     return Band(lo, np.maximum(hi, lo))
 
 
-def _search_band(E: np.ndarray, Z: np.ndarray, mass_e: np.ndarray, mass_z: np.ndarray,
+def _search_band(E: SparseRows, Z: SparseRows, mass_e: np.ndarray, mass_z: np.ndarray,
                  len_e: np.ndarray, len_z: np.ndarray, settings: Settings) -> Band:
-    """The whole grid for short inputs; for long ones, a band around a coarse path."""
+    """The whole grid for short inputs; for long ones, a band around a coarse path.
+
+    The coarse level aligns blocks of sentences sized so that blocks of the two sides
+    correspond in number (g source, g * m / n target sentences), recursively."""
     n, m = len(E), len(Z)
     if n * m <= settings.full_cells:
         return Band.full(n, m)
-    g = settings.block
-    ne, nz = math.ceil(n / g), math.ceil(m / g)
-    CE = np.add.reduceat(E, np.arange(0, n, g), axis=0)
-    CZ = np.add.reduceat(Z, np.arange(0, m, g), axis=0)
-    cle = np.add.reduceat(len_e, np.arange(0, n, g))
-    clz = np.add.reduceat(len_z, np.arange(0, m, g))
-    cme = np.add.reduceat(mass_e, np.arange(0, n, g))
-    cmz = np.add.reduceat(mass_z, np.arange(0, m, g))
-    coarse = Settings(params=Params(threshold=0.0, cross_penalty=0.0),
-                      full_cells=settings.full_cells, block=g, band_margin=settings.band_margin)
+    ge = settings.block
+    gz = max(1, round(ge * m / n))
+    CE, CZ = E.blocks(ge), Z.blocks(gz)
+    se, sz = np.arange(0, n, ge), np.arange(0, m, gz)
+    cle, clz = np.add.reduceat(len_e, se), np.add.reduceat(len_z, sz)
+    # Block masses: the sentences' masses plus the dot products between them.
+    cme, cmz = block_masses(E, mass_e, ge), block_masses(Z, mass_z, gz)
+    coarse = Settings(params=Params(threshold=0.0, cross_penalty=0.0, merge_penalty=0.05),
+                      full_cells=settings.full_cells, block=ge, band_margin=settings.band_margin)
     cband = _search_band(CE, CZ, cme, cmz, cle, clz, coarse)
-    path = best_path(BeadScorer(CE, CZ, cme, cmz, cle, clz, np.zeros(ne), np.zeros(nz), cband,
-                                coarse.params), ne, nz)
+    path = best_path(CE, CZ, cme, cmz, cle, clz, np.zeros(len(se)), np.zeros(len(sz)), cband,
+                     coarse.params)
     # Map the coarse path back to sentences.
     lo = np.full(n + 1, m, dtype=np.int64)
     hi = np.zeros(n + 1, dtype=np.int64)
     I = J = 0
-    for a, b, _ in path:
-        i0, i1 = I * g, min(n, (I + a) * g)
-        j0, j1 = J * g, min(m, (J + b) * g)
+    for a, b in path:
+        i0, i1 = I * ge, min(n, (I + a) * ge)
+        j0, j1 = J * gz, min(m, (J + b) * gz)
         lo[i0:i1 + 1] = np.minimum(lo[i0:i1 + 1], j0)
         hi[i0:i1 + 1] = np.maximum(hi[i0:i1 + 1], j1)
         I, J = I + a, J + b
-    margin = settings.band_margin + g
+    margin = settings.band_margin + 2 * max(ge, gz)
     return _monotone(lo - margin, hi + margin, n, m)

@@ -3,18 +3,24 @@
 Cell ``(i, j)`` means the first ``i`` source and ``j`` target sentences are aligned.
 Row ``i`` may use columns ``lo[i]..hi[i]`` (inclusive); ``lo`` and ``hi`` never
 decrease, ``lo[0] == 0`` and ``hi[n] == m``. Work and memory grow with the band's area,
-so a band of constant width makes the cost linear in the text length. Rows are computed
-with numpy over their whole column range; the chain of target skips inside a row is a
-running maximum, since every skip costs the same.
+so a band of constant width makes the cost linear in the text length.
+
+A bead's similarity is the dot product of its summed sentence vectors over the geometric
+mean of their masses (see ``align.similarity``); only the dot products of single
+sentences inside the band are computed (sparse, in numba), and every bead sums them.
+The search itself is a small numba kernel.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
-NEG = np.float32(-1e9)
+from align.similarity import SparseRows
+
+NEG = -1e30
 
 
 @dataclass(frozen=True)
@@ -30,11 +36,11 @@ class Params:
 
 
 def bead_types(max_merge: int) -> list[tuple[int, int]]:
-    """The bead shapes searched: 1-0, 0-1 (handled apart), 1-1, 1-n, n-1, 2-2."""
+    """The bead shapes searched, in order of preference on ties."""
     types = [(1, 0), (1, 1), (2, 2)]
     for k in range(2, max_merge + 1):
         types += [(1, k), (k, 1)]
-    return types
+    return types + [(0, 1)]
 
 
 @dataclass
@@ -51,152 +57,205 @@ class Band:
         return int((self.hi - self.lo + 1).sum())
 
 
-class BeadScorer:
-    """Scores of all bead shapes ending in the cells of one row, from sentence vectors."""
-
-    def __init__(self, E: np.ndarray, Z: np.ndarray, mass_e: np.ndarray, mass_z: np.ndarray,
-                 len_e: np.ndarray, len_z: np.ndarray, para_e: np.ndarray,
-                 para_z: np.ndarray, band: Band, params: Params) -> None:
-        self.params = params
-        self.band = band
-        n, m = len(E), len(Z)
-        K = params.max_merge
-        self.K = K
-        # Mass of every run of up to K sentences ending at a prefix: masses plus twice
-        # the dot products within the run, as the squared norm of a sum would have.
-        self.me = _run_masses(E, mass_e, K)  # me[a][i]: run E[i-a:i]
-        self.mz = _run_masses(Z, mass_z, K)
-        self.cle = np.concatenate([[0.0], np.cumsum(len_e)])
-        self.clz = np.concatenate([[0.0], np.cumsum(len_z)])
-        total_e, total_z = self.cle[-1], self.clz[-1]
-        self.ratio = (total_z + 1.0) / (total_e + 1.0)
-        # Paragraph breaks: brk[i] = 1 when sentence i starts a new paragraph (i > 0).
-        self.brk_e = np.concatenate([[0], np.cumsum(np.diff(para_e) != 0)]) if n else np.zeros(0)
-        self.brk_z = np.concatenate([[0], np.cumsum(np.diff(para_z) != 0)]) if m else np.zeros(0)
-        # Dot products of each source sentence with the target sentences it can meet.
-        lo, hi = band.lo, band.hi
-        self.qlo = np.empty(n, dtype=np.int64)
-        self.qhi = np.empty(n, dtype=np.int64)
-        for p in range(n):
-            self.qlo[p] = max(0, lo[p + 1] - K)
-            self.qhi[p] = min(m, hi[min(p + K, n)])
-        self.cum = _band_dots(E, Z, self.qlo, self.qhi)
-
-    def row(self, i: int, j: np.ndarray) -> dict[tuple[int, int], np.ndarray]:
-        """Scores of the beads (a, b) with a >= 1 ending at cells (i, j) for all j."""
-        p_ = self.params
-        out: dict[tuple[int, int], np.ndarray] = {}
-        K = self.K
-        # dots[a][b] = sum of E[i-a:i] . Z[j-b:j]
-        dots: dict[tuple[int, int], np.ndarray] = {}
-        for a in range(1, min(K, i) + 1):
-            p = i - a
-            cum = self.cum[p]
-            base = j - self.qlo[p]
-            upper = np.clip(base, 0, len(cum) - 1)
-            for b in range(1, K + 1):
-                lower = np.clip(base - b, 0, len(cum) - 1)
-                d = cum[upper] - cum[lower]
-                prev = dots.get((a - 1, b))
-                dots[(a, b)] = d if prev is None else prev + d
-        m = len(self.mz[1]) - 1
-        for a, b in bead_types(K):
-            if a > i or b > m:
-                continue
-            if b == 0:
-                out[(a, b)] = np.full(len(j), -p_.skip_penalty, dtype=np.float32)
-                continue
-            valid = j >= b
-            jj = np.where(valid, j, b)
-            dot = dots[(a, b)]
-            mz = self.mz[b][jj]
-            me = self.me[a][i]
-            sim = np.minimum(dot / np.sqrt(np.maximum(me * mz, 1e-12)), 1.0)
-            le = self.cle[i] - self.cle[i - a]
-            lz = self.clz[jj] - self.clz[jj - b]
-            delta = np.log((lz + 2.0 * self.ratio) / (self.ratio * (le + 2.0)))
-            cross = (self.brk_e[i - 1] - self.brk_e[i - a]) + \
-                (self.brk_z[jj - 1] - self.brk_z[jj - b])
-            score = (a + b) / 2.0 * (sim - p_.threshold - p_.length_weight * delta * delta) \
-                - p_.merge_penalty * (a + b - 2) - p_.cross_penalty * cross
-            out[(a, b)] = np.where(valid, score, NEG).astype(np.float32)
-        return out
-
-
-def _run_masses(X: np.ndarray, mass: np.ndarray, K: int) -> list[np.ndarray]:
-    """out[a][i] = mass of X[i-a:i] + 2 * sum of dot products of its pairs."""
-    n = len(X)
-    cross = [np.einsum("ij,ij->i", X[: n - k], X[k:]) if n > k else np.zeros(0)
-             for k in range(1, K)]
-    out = [np.zeros(n + 1)]
-    for a in range(1, K + 1):
-        v = np.zeros(n + 1)
-        if n >= a:
-            for s in range(a):  # the run X[i-a:i] holds sentence i-a+s and its followers
-                v[a:] += mass[s: n - a + s + 1]
-                for k in range(1, a - s):
-                    v[a:] += 2.0 * cross[k - 1][s: n - a + s + 1]
-        out.append(v)
-    return out
-
-
-def _band_dots(E: np.ndarray, Z: np.ndarray, qlo: np.ndarray, qhi: np.ndarray,
-               block: int = 128) -> list[np.ndarray]:
-    """Per source sentence p, cumulative sums of E[p] . Z[q] for q in qlo[p]..qhi[p]-1."""
-    n = len(E)
-    out: list[np.ndarray] = []
-    for s in range(0, n, block):
-        e = min(n, s + block)
-        c0, c1 = int(qlo[s:e].min()), int(qhi[s:e].max())
-        dots = E[s:e] @ Z[c0:c1].T if c1 > c0 else np.zeros((e - s, 0), dtype=np.float32)
-        for p in range(s, e):
-            row = dots[p - s, qlo[p] - c0: qhi[p] - c0]
-            out.append(np.concatenate([[0.0], np.cumsum(row, dtype=np.float64)]))
-    return out
-
-
-def best_path(scorer: BeadScorer, n: int, m: int) -> list[tuple[int, int, float]]:
-    """The highest-scoring sequence of beads as ``(a, b, score)`` in order."""
-    band = scorer.band
-    lo, hi = band.lo, band.hi
-    types = bead_types(scorer.K)
-    D: list[np.ndarray] = []
-    B: list[np.ndarray] = []
-    skip = len(types)  # back-pointer code of the 0-1 bead
-    for i in range(n + 1):
-        j = np.arange(lo[i], hi[i] + 1)
-        best = np.full(len(j), NEG, dtype=np.float32)
-        back = np.full(len(j), -1, dtype=np.int8)
-        if i == 0:
-            best[j == 0] = 0.0
-        else:
-            scores = scorer.row(i, j)
-            for t, (a, b) in enumerate(types):
-                if (a, b) not in scores:
-                    continue
-                prev = D[i - a]
-                k = j - b - lo[i - a]
-                ok = (k >= 0) & (k < len(prev))
-                cand = np.where(ok, prev[np.clip(k, 0, max(len(prev) - 1, 0))], NEG) + scores[(a, b)]
-                better = cand > best
-                best = np.where(better, cand, best)
-                back = np.where(better, t, back)
-        # Target skips inside the row: run[j] = max_k best[k] - skip * (j - k).
-        ramp = scorer.params.skip_penalty * np.arange(len(j), dtype=np.float32)
-        run = np.maximum.accumulate(best + ramp) - ramp
-        back = np.where(run > best, skip, back).astype(np.int8)
-        D.append(run)
-        B.append(back)
-    # Trace back from (n, m).
-    path: list[tuple[int, int, float]] = []
-    i, jv = n, m
-    while i > 0 or jv > 0:
-        code = int(B[i][jv - lo[i]])
-        a, b = (0, 1) if code == skip else types[code]
-        here = float(D[i][jv - lo[i]])
-        pi, pj = i - a, jv - b
-        there = float(D[pi][pj - lo[pi]])
-        path.append((a, b, here - there))
-        i, jv = pi, pj
+def best_path(E: SparseRows, Z: SparseRows, mass_e: np.ndarray, mass_z: np.ndarray,
+              len_e: np.ndarray, len_z: np.ndarray, para_e: np.ndarray, para_z: np.ndarray,
+              band: Band, params: Params) -> list[tuple[int, int]]:
+    """The highest-scoring sequence of beads, as ``(a, b)`` shapes in order."""
+    n, m = len(E), len(Z)
+    K = params.max_merge
+    lo, hi = band.lo.astype(np.int64), band.hi.astype(np.int64)
+    qlo = np.maximum(0, lo[1:] - K) if n else np.zeros(0, dtype=np.int64)
+    qhi = np.minimum(m, hi[np.minimum(np.arange(n) + K, n)]) if n else np.zeros(0, np.int64)
+    cum, cum_off = _band_dots(E.indptr, E.indices, E.values, Z.indptr, Z.indices, Z.values,
+                              qlo.astype(np.int64), qhi.astype(np.int64), E.dim)
+    me, mz = run_masses(E, mass_e, K), run_masses(Z, mass_z, K)
+    cle = np.concatenate([[0.0], np.cumsum(len_e, dtype=np.float64)])
+    clz = np.concatenate([[0.0], np.cumsum(len_z, dtype=np.float64)])
+    ratio = (clz[-1] + 1.0) / (cle[-1] + 1.0)
+    brk_e = _breaks(para_e)
+    brk_z = _breaks(para_z)
+    types = bead_types(K)
+    ta = np.array([a for a, _ in types], dtype=np.int64)
+    tb = np.array([b for _, b in types], dtype=np.int64)
+    off = np.concatenate([[0], np.cumsum(hi - lo + 1)]).astype(np.int64)
+    back = _search(n, lo, hi, off, ta, tb, qlo, qhi, cum, cum_off, me, mz, cle, clz,
+                   brk_e, brk_z, ratio, params.threshold, params.length_weight,
+                   params.merge_penalty, params.cross_penalty, params.skip_penalty)
+    path: list[tuple[int, int]] = []
+    i, j = n, m
+    while i > 0 or j > 0:
+        t = int(back[off[i] + j - lo[i]])
+        if t < 0:
+            raise RuntimeError("no path through the band")  # the band always has one
+        path.append(types[t])
+        i, j = i - types[t][0], j - types[t][1]
     path.reverse()
     return path
+
+
+def _breaks(para: np.ndarray) -> np.ndarray:
+    """brk[k] = number of paragraph breaks among sentences 0..k."""
+    if len(para) == 0:
+        return np.zeros(1, dtype=np.float64)
+    return np.concatenate([[0], np.cumsum(np.diff(np.asarray(para)) != 0)]).astype(np.float64)
+
+
+def run_masses(X: SparseRows, mass: np.ndarray, K: int) -> np.ndarray:
+    """out[a, i] = mass of rows i-a..i-1 plus twice the dot products of their pairs, as
+    the squared norm of a sum would have."""
+    n = len(X)
+    cross = _neighbour_dots(X.indptr, X.indices, X.values, K, X.dim)  # cross[k-1, p]
+    out = np.zeros((K + 1, n + 1))
+    for a in range(1, K + 1):
+        if n < a:
+            continue
+        for s in range(a):  # the run holds row i-a+s and its followers
+            out[a, a:] += mass[s: n - a + s + 1]
+            for k in range(1, a - s):
+                out[a, a:] += 2.0 * cross[k - 1, s: n - a + s + 1]
+    return out
+
+
+def block_masses(X: SparseRows, mass: np.ndarray, size: int) -> np.ndarray:
+    """Masses of consecutive blocks of ``size`` rows summed: the rows' masses plus the
+    dot products between different rows of a block."""
+    return _block_masses(X.indptr, X.indices, X.values, mass.astype(np.float64), size, X.dim)
+
+
+@numba.njit(cache=True)
+def _block_masses(xp, xi, xv, mass, size, dim):  # pragma: no cover - compiled
+    n = len(xp) - 1
+    nb = (n + size - 1) // size
+    out = np.zeros(nb)
+    acc = np.zeros(dim)
+    for b in range(nb):
+        lo, hi = b * size, min(n, (b + 1) * size)
+        own = 0.0  # sum of the rows' squared norms
+        for p in range(lo, hi):
+            for k in range(xp[p], xp[p + 1]):
+                acc[xi[k]] += xv[k]
+            for k in range(xp[p], xp[p + 1]):
+                own += acc[xi[k]] * xv[k]
+            for k in range(xp[p], xp[p + 1]):
+                acc[xi[k]] = 0.0
+        for k in range(xp[lo], xp[hi]):
+            acc[xi[k]] += xv[k]
+        total = 0.0  # squared norm of the rows' sum
+        for k in range(xp[lo], xp[hi]):
+            total += acc[xi[k]] * xv[k]
+        for k in range(xp[lo], xp[hi]):
+            acc[xi[k]] = 0.0
+        out[b] = mass[lo:hi].sum() + total - own
+    return out
+
+
+def pair_dot(X: SparseRows, Y: SparseRows, i0: int, i1: int, j0: int, j1: int) -> float:
+    """Dot product of the sums of rows i0..i1-1 of X and j0..j1-1 of Y."""
+    return float(_pair_dot(X.indptr, X.indices, X.values, Y.indptr, Y.indices, Y.values,
+                           i0, i1, j0, j1, X.dim))
+
+
+@numba.njit(cache=True)
+def _pair_dot(xp, xi, xv, yp, yi, yv, i0, i1, j0, j1, dim):  # pragma: no cover - compiled
+    acc = np.zeros(dim)
+    for k in range(xp[i0], xp[i1]):
+        acc[xi[k]] += xv[k]
+    dot = 0.0
+    for k in range(yp[j0], yp[j1]):
+        dot += acc[yi[k]] * yv[k]
+    return dot
+
+
+@numba.njit(cache=True)
+def _neighbour_dots(xp, xi, xv, K, dim):  # pragma: no cover - compiled
+    n = len(xp) - 1
+    out = np.zeros((max(K - 1, 1), n))
+    acc = np.zeros(dim)
+    for p in range(n):
+        for k in range(xp[p], xp[p + 1]):
+            acc[xi[k]] += xv[k]
+        for d in range(1, K):
+            q = p + d
+            if q >= n:
+                break
+            dot = 0.0
+            for k in range(xp[q], xp[q + 1]):
+                dot += acc[xi[k]] * xv[k]
+            out[d - 1, p] = dot
+        for k in range(xp[p], xp[p + 1]):
+            acc[xi[k]] = 0.0
+    return out
+
+
+@numba.njit(cache=True)
+def _band_dots(xp, xi, xv, yp, yi, yv, qlo, qhi, dim):  # pragma: no cover - compiled
+    """Per row p of X, cumulative sums of X[p] . Y[q] for q in qlo[p]..qhi[p]-1,
+    flattened: row p is ``cum[off[p]:off[p+1]]`` and starts with 0."""
+    n = len(xp) - 1
+    off = np.zeros(n + 1, dtype=np.int64)
+    for p in range(n):
+        off[p + 1] = off[p] + qhi[p] - qlo[p] + 1
+    cum = np.zeros(off[n])
+    acc = np.zeros(dim)
+    for p in range(n):
+        for k in range(xp[p], xp[p + 1]):
+            acc[xi[k]] += xv[k]
+        run = 0.0
+        for q in range(qlo[p], qhi[p]):
+            dot = 0.0
+            for k in range(yp[q], yp[q + 1]):
+                dot += acc[yi[k]] * yv[k]
+            run += dot
+            cum[off[p] + q - qlo[p] + 1] = run
+        for k in range(xp[p], xp[p + 1]):
+            acc[xi[k]] = 0.0
+    return cum, off
+
+
+@numba.njit(cache=True)
+def _search(n, lo, hi, off, ta, tb, qlo, qhi, cum, cum_off, me, mz, cle, clz, brk_e,
+            brk_z, ratio, threshold, length_weight, merge_penalty, cross_penalty,
+            skip_penalty):  # pragma: no cover - compiled
+    D = np.full(off[-1], NEG)
+    back = np.full(off[-1], -1, dtype=np.int8)
+    D[0] = 0.0
+    for i in range(n + 1):
+        for j in range(lo[i], hi[i] + 1):
+            cell = off[i] + j - lo[i]
+            best = D[cell]
+            bk = -1
+            for t in range(len(ta)):
+                a, b = ta[t], tb[t]
+                if a > i or b > j:
+                    continue
+                pi, pj = i - a, j - b
+                if pj < lo[pi] or pj > hi[pi]:
+                    continue
+                prev = D[off[pi] + pj - lo[pi]]
+                if prev <= NEG / 2:
+                    continue
+                if a == 0 or b == 0:
+                    score = -skip_penalty
+                else:
+                    dot = 0.0
+                    for p in range(pi, i):
+                        length = qhi[p] - qlo[p]
+                        u = min(max(j - qlo[p], 0), length)
+                        v = min(max(pj - qlo[p], 0), length)
+                        dot += cum[cum_off[p] + u] - cum[cum_off[p] + v]
+                    den = me[a, i] * mz[b, j]
+                    sim = dot / np.sqrt(den) if den > 1e-12 else 0.0
+                    if sim > 1.0:
+                        sim = 1.0
+                    le = cle[i] - cle[pi]
+                    lz = clz[j] - clz[pj]
+                    delta = np.log((lz + 2.0 * ratio) / (ratio * (le + 2.0)))
+                    cross = (brk_e[i - 1] - brk_e[pi]) + (brk_z[j - 1] - brk_z[pj])
+                    score = (a + b) / 2.0 * (sim - threshold - length_weight * delta * delta) \
+                        - merge_penalty * (a + b - 2) - cross_penalty * cross
+                if prev + score > best:
+                    best = prev + score
+                    bk = t
+            D[cell] = best
+            back[cell] = bk
+    return back

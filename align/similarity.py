@@ -5,9 +5,8 @@ Chinese sentence is a bag of the stems its words may translate to (CC-CEDICT glo
 translations learned from the document, restricted to stems the English side uses).
 A bead's similarity is the dot product of the summed vectors of its sentences over the
 geometric mean of their masses, so the dynamic programme only needs sums of
-single-sentence dot products and masses.
-Vocabularies up to ``exact_dim`` features are kept exact; larger ones are projected to
-``proj_dim`` dimensions with a fixed random matrix (dot products preserved on average).
+single-sentence dot products and masses. Vectors are sparse rows, exact whatever the
+vocabulary size.
 """
 
 from __future__ import annotations
@@ -16,6 +15,8 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 
+from dataclasses import dataclass
+
 import numpy as np
 
 EnFeatures = Sequence[Sequence[str]]
@@ -23,15 +24,40 @@ ZhFeatures = Sequence[Sequence[Sequence[str]]]
 Translations = dict[str, dict[str, float]]
 
 
+@dataclass(frozen=True)
+class SparseRows:
+    """Sentence vectors in compressed-row form; ``dim`` is the feature count."""
+
+    indptr: np.ndarray  # int64, len(rows) + 1
+    indices: np.ndarray  # int32
+    values: np.ndarray  # float64
+    dim: int
+
+    def __len__(self) -> int:
+        return len(self.indptr) - 1
+
+    def blocks(self, size: int) -> SparseRows:
+        """Rows summed in consecutive blocks of ``size`` (repeated features allowed)."""
+        ptr = np.concatenate([self.indptr[:-1:size], self.indptr[-1:]])
+        return SparseRows(ptr, self.indices, self.values, self.dim)
+
+    @classmethod
+    def from_lists(cls, n: int, rows: list[int], cols: list[int], vals: list[float],
+                   dim: int) -> SparseRows:
+        r = np.asarray(rows, dtype=np.int64)
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.add.at(indptr, r + 1, 1)
+        return cls(np.cumsum(indptr), np.asarray(cols, dtype=np.int32),
+                   np.asarray(vals, dtype=np.float64), max(dim, 1))
+
+
 def build_vectors(
     en: EnFeatures,
     zh: ZhFeatures,
     zh_words: Sequence[Sequence[str]] | None = None,
     learned: Translations | None = None,
-    exact_dim: int = 4096,
-    proj_dim: int = 512,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Vectors (float32) of the English and Chinese sentences, and their masses.
+) -> tuple[SparseRows, SparseRows, np.ndarray, np.ndarray]:
+    """Vectors of the English and Chinese sentences, and their masses.
 
     A Chinese word stands for each of its candidate stems with full weight, so a word
     whose translation is in the English sentence contributes ``idf**2`` to the dot
@@ -63,53 +89,35 @@ def build_vectors(
 
     rows_z, cols_z, vals_z = [], [], []
     mass_z = np.zeros(len(zh))
+    lacking = (0.5 * unseen) ** 2  # content the English side lacks still weighs
+    # A word's contribution depends on the word alone: compute it once per word.
+    memo: dict[object, tuple[float, list[tuple[int, float]]]] = {}
     for j, words in enumerate(zh):
         acc: dict[int, float] = {}
         names = zh_words[j] if (learned and zh_words is not None) else None
         for k, feats in enumerate(words):
-            cands: dict[str, float] = {f: 1.0 for f in feats if f in vocab}
-            if names is not None:
-                for f, w in learned.get(names[k], {}).items():  # type: ignore[union-attr]
-                    cands[f] = max(cands.get(f, 0.0), w)
-            if not cands:
-                # Content the English side lacks still weighs on the Chinese side.
-                mass_z[j] += (0.5 * unseen) ** 2
-                continue
-            top = max(idf[f] * w for f, w in cands.items())
-            mass_z[j] += top * top
-            for f, w in cands.items():
-                col = vocab[f]
-                acc[col] = acc.get(col, 0.0) + (idf[f] * w) ** 2
+            key = (feats, names[k]) if names is not None else feats
+            hit = memo.get(key)
+            if hit is None:
+                cands: dict[str, float] = {f: 1.0 for f in feats if f in vocab}
+                if names is not None:
+                    for f, w in learned.get(names[k], {}).items():  # type: ignore[union-attr]
+                        cands[f] = max(cands.get(f, 0.0), w)
+                if cands:
+                    top = max(idf[f] * w for f, w in cands.items())
+                    hit = (top * top, [(vocab[f], (idf[f] * w) ** 2) for f, w in cands.items()])
+                else:
+                    hit = (lacking, [])
+                memo[key] = hit
+            mass_z[j] += hit[0]
+            for col, sq in hit[1]:
+                acc[col] = acc.get(col, 0.0) + sq
         for col, v in acc.items():  # repeats grow like sqrt(count), as on the English side
             rows_z.append(j)
             cols_z.append(col)
             vals_z.append(math.sqrt(v))
 
     dim = len(vocab)
-    if dim <= exact_dim:
-        E = _dense(len(en), dim, rows_e, cols_e, vals_e)
-        Z = _dense(len(zh), dim, rows_z, cols_z, vals_z)
-    else:
-        rng = np.random.default_rng(12345)
-        proj = (rng.standard_normal((dim, proj_dim)) / math.sqrt(proj_dim)).astype(np.float32)
-        E = _project(len(en), proj, rows_e, cols_e, vals_e)
-        Z = _project(len(zh), proj, rows_z, cols_z, vals_z)
+    E = SparseRows.from_lists(len(en), rows_e, cols_e, vals_e, dim)
+    Z = SparseRows.from_lists(len(zh), rows_z, cols_z, vals_z, dim)
     return E, Z, mass_e, mass_z
-
-
-def _dense(n: int, dim: int, rows: list[int], cols: list[int], vals: list[float]) -> np.ndarray:
-    out = np.zeros((n, max(dim, 1)), dtype=np.float32)
-    np.add.at(out, (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)),
-              np.asarray(vals, dtype=np.float32))
-    return out
-
-
-def _project(n: int, proj: np.ndarray, rows: list[int], cols: list[int],
-             vals: list[float], chunk: int = 8192) -> np.ndarray:
-    out = np.zeros((n, proj.shape[1]), dtype=np.float32)
-    r = np.asarray(rows, dtype=np.int64)
-    c = np.asarray(cols, dtype=np.int64)
-    v = np.asarray(vals, dtype=np.float32)
-    for s in range(0, len(r), chunk):
-        np.add.at(out, r[s:s + chunk], proj[c[s:s + chunk]] * v[s:s + chunk, None])
-    return out
