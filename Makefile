@@ -20,9 +20,9 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-## Benchmarks (need ../shared/bench).
+## Benchmarks (need ../shared/bench; BENCH_ARGS=--quick leaves out Bible 006).
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) demo-out bench-out

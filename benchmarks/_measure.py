@@ -57,6 +57,11 @@ class Measured:
         return self.returncode is None
 
 
+def machine() -> str:
+    """CPUs and the 1-minute load average, to judge timings on a shared machine."""
+    return f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
+
+
 def require_data(*paths: Path) -> None:
     """Exit with a clear message when the benchmark data (``../shared/bench``) is absent."""
     missing = [str(p) for p in paths if not p.exists()]

@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 import polars as pl
-from _measure import DATA, ROOT, Measured, require_data, run_cli, warm_dictionary
+from _measure import DATA, ROOT, Measured, machine, require_data, run_cli, warm_dictionary
 
 from corpus.articles import find_articles
 
@@ -65,7 +65,7 @@ def main() -> None:
     warm = warm_dictionary()
     print(
         f"{os.path.relpath(ARTICLES, ROOT)}: {articles} articles, {characters:,} characters; "
-        f"{os.cpu_count()} CPUs. Dictionary cache warmed first ({warm:.1f} s), "
+        f"{machine()}. Dictionary cache warmed first ({warm:.1f} s), "
         "so it is not in the timings."
     )
     print(

@@ -12,12 +12,11 @@ micro-averaged over the six documents (summed counts).
 from __future__ import annotations
 
 import argparse
-import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from _measure import DATA, require_data, run_cli, warm_dictionary
+from _measure import DATA, machine, require_data, run_cli, warm_dictionary
 
 from corpus.beadfiles import read_beads, read_lines, score_beads, verse_merge
 
@@ -58,13 +57,25 @@ def cases(chosen: list[str]) -> list[Case]:
         if name.startswith("bible"):
             n = name.removeprefix("bible")
             out.append(
-                Case(name, BIBLE / f"{n}.en", BIBLE / f"{n}.zh", BIBLE / "gold" / f"{n}.align",
-                     "en", True)
+                Case(
+                    name,
+                    BIBLE / f"{n}.en",
+                    BIBLE / f"{n}.zh",
+                    BIBLE / "gold" / f"{n}.align",
+                    "en",
+                    True,
+                )
             )
         else:
             out += [
-                Case(f"paramed doc{i}", PARAMED / f"doc{i}.zh", PARAMED / f"doc{i}.en",
-                     PARAMED / "gold" / f"doc{i}.align", "zh", False)
+                Case(
+                    f"paramed doc{i}",
+                    PARAMED / f"doc{i}.zh",
+                    PARAMED / f"doc{i}.en",
+                    PARAMED / "gold" / f"doc{i}.align",
+                    "zh",
+                    False,
+                )
                 for i in range(1, 7)
             ]
     return out
@@ -73,8 +84,15 @@ def cases(chosen: list[str]) -> list[Case]:
 def run_case(case: Case, tmp: Path) -> Row:
     """Align one case in a child process and score its beads."""
     pred = tmp / f"{case.name.replace(' ', '-')}.align"
-    args = ["align-sentences", str(case.src), str(case.tgt), "-o", str(pred),
-            "--src-lang", case.src_lang]
+    args = [
+        "align-sentences",
+        str(case.src),
+        str(case.tgt),
+        "-o",
+        str(pred),
+        "--src-lang",
+        case.src_lang,
+    ]
     run = run_cli(args, timeout=TIMEOUT)
     if run.returncode not in (0, None):
         raise SystemExit(f"failed: bitext {' '.join(args)}\n{run.stderr}")
@@ -85,17 +103,32 @@ def run_case(case: Case, tmp: Path) -> Row:
             verses = read_lines(BIBLE / "en.verse"), read_lines(BIBLE / "zh.verse")
             gold, beads = verse_merge(gold, *verses), verse_merge(beads, *verses)
         counts = score_beads(gold, beads)
-    return Row(case.name, len(read_lines(case.src)), len(read_lines(case.tgt)), counts,
-               run.seconds, run.peak_mib)
+    return Row(
+        case.name,
+        len(read_lines(case.src)),
+        len(read_lines(case.tgt)),
+        counts,
+        run.seconds,
+        run.peak_mib,
+    )
 
 
 def overall(name: str, rows: list[Row]) -> Row:
     """Micro-average of ``rows``: summed sentences, counts and seconds, highest peak."""
     done = [r.counts for r in rows if r.counts is not None]
-    counts = None if len(done) < len(rows) else (
-        sum(c[0] for c in done), sum(c[1] for c in done), sum(c[2] for c in done))
-    return Row(name, sum(r.n_src for r in rows), sum(r.n_tgt for r in rows), counts,
-               sum(r.seconds for r in rows), max(r.peak_mib for r in rows))
+    counts = (
+        None
+        if len(done) < len(rows)
+        else (sum(c[0] for c in done), sum(c[1] for c in done), sum(c[2] for c in done))
+    )
+    return Row(
+        name,
+        sum(r.n_src for r in rows),
+        sum(r.n_tgt for r in rows),
+        counts,
+        sum(r.seconds for r in rows),
+        max(r.peak_mib for r in rows),
+    )
 
 
 def format_row(row: Row) -> str:
@@ -117,7 +150,8 @@ def format_row(row: Row) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--sets", default=",".join(SETS),
+        "--sets",
+        default=",".join(SETS),
         help=f"comma-separated sets to run, of {', '.join(SETS)} (default: all; "
         "bible006 takes minutes)",
     )
@@ -130,8 +164,10 @@ def main() -> None:
     verse_files = [BIBLE / "en.verse", BIBLE / "zh.verse"] if any(c.verses for c in todo) else []
     require_data(*(p for c in todo for p in (c.src, c.tgt, c.gold)), *verse_files)
     warm = warm_dictionary()
-    print(f"{os.cpu_count()} CPUs. Dictionary cache warmed first ({warm:.1f} s), so it is not "
-          f"in the timings; timeout {TIMEOUT} s per alignment.")
+    print(
+        f"{machine()}. Dictionary cache warmed first ({warm:.1f} s), so it is not "
+        f"in the timings; timeout {TIMEOUT} s per alignment."
+    )
     print(f"{'set':<17}{'sentences':>17}  {'F1 (P, R)':<22}{'seconds':>9}{'peak MiB':>10}")
     paramed: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="bitext-aligner-bench-") as tmp:

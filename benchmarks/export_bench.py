@@ -9,14 +9,13 @@ Each command runs in its own child process, which reports its own peak resident 
 from __future__ import annotations
 
 import argparse
-import os
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 import polars as pl
-from _measure import run_cli
+from _measure import machine, run_cli
 
 from corpus.store import DOCUMENTS_SCHEMA, PAIRS_SCHEMA
 
@@ -151,7 +150,7 @@ def main() -> None:
         print(
             f"store: {opts.pairs:,} pairs, {-(-opts.pairs // opts.doc_size):,} documents, "
             f"pairs.parquet {size:.0f} MiB (built in {time.perf_counter() - started:.0f} s); "
-            f"{os.cpu_count()} CPUs, polars {pl.__version__}"
+            f"{machine()}, polars {pl.__version__}"
         )
         print(f"{'command':<26}{'seconds':>9}{'peak RSS MiB':>14}{'output MiB':>12}")
         for name, args in CASES.items():
