@@ -13,6 +13,7 @@ start-up.
 
 from __future__ import annotations
 
+import math
 import os
 import signal
 import subprocess
@@ -21,6 +22,8 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from align import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "bench"
@@ -138,14 +141,28 @@ def run_cli(args: list[str] | None, timeout: float | None = None) -> Measured:
         )
 
 
-def warm_dictionary() -> float:
-    """Align one tiny pair so that the one-time dictionary cache build (about 5 s, stored
-    under ~/.cache/bitext) is not timed later; the seconds it took."""
+def warm_caches() -> float:
+    """Align one synthetic pair of files so that the one-time builds are not timed later:
+    the dictionary cache (about 5 s, under ~/.cache/bitext) and numba's compiled aligner
+    kernels (about 10 s after each change to align/dp.py). The files are just long enough
+    for the banded search, so that every kernel runs. The seconds it took."""
+    n = math.isqrt(Settings().full_cells) + 1
+    en_words = "river sea mountain city king people water light house road".split()
+    zh_words = "河 海 山 城 王 民 水 光 房 路".split()
     with tempfile.TemporaryDirectory(prefix="bitext-warm-") as tmp:
         en, zh = Path(tmp, "a.en"), Path(tmp, "a.zh")
-        en.write_text("The river flows to the sea.\n", encoding="utf-8")
-        zh.write_text("河水流向大海。\n", encoding="utf-8")
+        en.write_text(
+            "".join(
+                f"The {en_words[i % 10]} of the {en_words[i // 10 % 10]} was {i}.\n"
+                for i in range(n)
+            ),
+            encoding="utf-8",
+        )
+        zh.write_text(
+            "".join(f"{zh_words[i // 10 % 10]}的{zh_words[i % 10]}是{i}。\n" for i in range(n)),
+            encoding="utf-8",
+        )
         run = run_cli(["align-sentences", str(en), str(zh), "-o", str(Path(tmp, "a.align"))])
     if run.returncode != 0:
-        raise SystemExit(f"failed: bitext align-sentences (dictionary warm-up)\n{run.stderr}")
+        raise SystemExit(f"failed: bitext align-sentences (warm-up)\n{run.stderr}")
     return run.seconds
