@@ -28,7 +28,8 @@ class Params:
     """What a bead is worth; every field appears in the aligner's signature."""
 
     threshold: float = 0.1  # similarity at which a bead scores zero
-    skip_penalty: float = 0.0  # cost of leaving one sentence unaligned
+    skip_penalty: float = 0.15  # cost of leaving unaligned a sentence that shares its
+    # paragraph with others (a paragraph of one sentence, often a label, skips free)
     length_weight: float = 0.12  # weight of the squared log length-ratio deviation
     merge_penalty: float = 0.45  # cost of each sentence beyond a 1-1 bead
     cross_penalty: float = 0.4  # cost of a bead spanning a paragraph break on one side
@@ -78,9 +79,11 @@ def best_path(E: SparseRows, Z: SparseRows, mass_e: np.ndarray, mass_z: np.ndarr
     ta = np.array([a for a, _ in types], dtype=np.int64)
     tb = np.array([b for _, b in types], dtype=np.int64)
     off = np.concatenate([[0], np.cumsum(hi - lo + 1)]).astype(np.int64)
+    skip_e = params.skip_penalty * _in_paragraph(para_e)
+    skip_z = params.skip_penalty * _in_paragraph(para_z)
     back = _search(n, lo, hi, off, ta, tb, qlo, qhi, cum, cum_off, me, mz, cle, clz,
-                   brk_e, brk_z, ratio, params.threshold, params.length_weight,
-                   params.merge_penalty, params.cross_penalty, params.skip_penalty)
+                   brk_e, brk_z, skip_e, skip_z, ratio, params.threshold, params.length_weight,
+                   params.merge_penalty, params.cross_penalty)
     path: list[tuple[int, int]] = []
     i, j = n, m
     while i > 0 or j > 0:
@@ -91,6 +94,15 @@ def best_path(E: SparseRows, Z: SparseRows, mass_e: np.ndarray, mass_z: np.ndarr
         i, j = i - types[t][0], j - types[t][1]
     path.reverse()
     return path
+
+
+def _in_paragraph(para: np.ndarray) -> np.ndarray:
+    """1.0 for a sentence whose paragraph holds other sentences too, else 0.0."""
+    para = np.asarray(para)
+    if len(para) == 0:
+        return np.zeros(0)
+    _, inverse, counts = np.unique(para, return_inverse=True, return_counts=True)
+    return (counts[inverse] > 1).astype(np.float64)
 
 
 def _breaks(para: np.ndarray) -> np.ndarray:
@@ -214,8 +226,8 @@ def _band_dots(xp, xi, xv, yp, yi, yv, qlo, qhi, dim):  # pragma: no cover - com
 
 @numba.njit(cache=True)
 def _search(n, lo, hi, off, ta, tb, qlo, qhi, cum, cum_off, me, mz, cle, clz, brk_e,
-            brk_z, ratio, threshold, length_weight, merge_penalty, cross_penalty,
-            skip_penalty):  # pragma: no cover - compiled
+            brk_z, skip_e, skip_z, ratio, threshold, length_weight, merge_penalty,
+            cross_penalty):  # pragma: no cover - compiled
     D = np.full(off[-1], NEG)
     back = np.full(off[-1], -1, dtype=np.int8)
     D[0] = 0.0
@@ -234,8 +246,10 @@ def _search(n, lo, hi, off, ta, tb, qlo, qhi, cum, cum_off, me, mz, cle, clz, br
                 prev = D[off[pi] + pj - lo[pi]]
                 if prev <= NEG / 2:
                     continue
-                if a == 0 or b == 0:
-                    score = -skip_penalty
+                if b == 0:
+                    score = -skip_e[i - 1]
+                elif a == 0:
+                    score = -skip_z[j - 1]
                 else:
                     dot = 0.0
                     for p in range(pi, i):
