@@ -259,8 +259,6 @@ def _search(n, lo, hi, off, ta, tb, qlo, qhi, cum, cum_off, me, mz, cle, clz, br
                         dot += cum[cum_off[p] + u] - cum[cum_off[p] + v]
                     den = me[a, i] * mz[b, j]
                     sim = dot / np.sqrt(den) if den > 1e-12 else 0.0
-                    if sim > 1.0:
-                        sim = 1.0
                     le = cle[i] - cle[pi]
                     lz = clz[j] - clz[pj]
                     delta = np.log((lz + 2.0 * ratio) / (ratio * (le + 2.0)))
