@@ -21,7 +21,11 @@ from corpus.langsplit import split_blocks
 from corpus.read import read_blocks
 from corpus.sentences import split
 
+# Bumped whenever reading, splitting or pairing changes the rows an article gives, so
+# that a re-run does not keep rows made by older code.
+PIPELINE_VERSION = 2
 MIN_EN_WORDS = 3  # shorter English sides are labels and widgets ("Hot", "Quality")
+MINOR_SHARE = 0.1  # a language with at most this share of the other's sentences is a guest
 _WORD = re.compile(r"[A-Za-z]+")
 
 
@@ -34,7 +38,8 @@ class Sentence:
 
 def pipeline_signature(settings: Settings) -> str:
     """Every setting of the article step that changes its rows."""
-    return f"{settings.signature()}|split:nupunkt+zh-rule|min_en_words:{MIN_EN_WORDS}"
+    return (f"pipeline:{PIPELINE_VERSION}|{settings.signature()}|split:nupunkt+zh-rule|"
+            f"min_en_words:{MIN_EN_WORDS}|minor_share:{MINOR_SHARE}")
 
 
 def pair_id(en: str, zh: str) -> str:
@@ -110,8 +115,14 @@ def align_article(article: Article, root: Path, settings: Settings) -> tuple[dic
     except ReadError as exc:
         doc["reason"] = str(exc)
         return doc, []
-    layout = detect_layout(blocks, article.two_files)
     (en, repeated_en), (zh, repeated_zh) = _stream(blocks, "en"), _stream(blocks, "zh")
+    layout = detect_layout(blocks, article.two_files)
+    if layout not in ("two_files", "empty"):
+        # A few quoted fragments do not make an article bilingual.
+        if len(en) <= MINOR_SHARE * len(zh):
+            layout = "zh_only"
+        elif len(zh) <= MINOR_SHARE * len(en):
+            layout = "en_only"
     doc.update(layout=layout, n_sent_en=len(en), n_sent_zh=len(zh),
                n_para_en=len({s.para for s in en}), n_para_zh=len({s.para for s in zh}))
     beads = align_sentences([s.text for s in en], [s.text for s in zh], "en", "zh",
@@ -206,8 +217,8 @@ def _why_no_pairs(layout: str, en: list[Sentence], zh: list[Sentence]) -> str:
     if layout == "empty":
         return "no English or Chinese text found"
     if layout == "zh_only":
-        return f"Chinese only ({len(zh)} sentences, no English)"
+        return f"Chinese only ({len(zh)} sentences, {len(en)} English fragments, no pairs)"
     if layout == "en_only":
-        return f"English only ({len(en)} sentences, no Chinese)"
+        return f"English only ({len(en)} sentences, {len(zh)} Chinese fragments, no pairs)"
     return (f"no translated sentences found ({len(en)} English, {len(zh)} Chinese sentences "
             "left unaligned)")
