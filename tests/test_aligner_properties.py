@@ -193,6 +193,22 @@ def test_synthetic_documents(doc: Doc) -> None:
         assert lost <= 0.2 * len(doc.one_to_one), (doc, [str(b) for b in beads])
 
 
+def test_untranslated_sentences_around_pairs() -> None:
+    """Page furniture on both sides, between translated sentences: each translation is
+    found and the furniture is left out, not merged into a neighbouring bead."""
+    en, zh = [POOL[8][0], NOISE_EN[5], POOL[1][0], NOISE_EN[7], POOL[2][0], NOISE_EN[6],
+              POOL[3][0], NOISE_EN[4], POOL[4][0]], \
+        [NOISE_ZH[7], POOL[8][1], POOL[1][1], NOISE_ZH[6], POOL[2][1], NOISE_ZH[5], POOL[3][1],
+         POOL[4][1]]
+    gold = [Bead((), (0,)), Bead((0,), (1,)), Bead((1,), ()), Bead((2,), (2,)), Bead((3,), ()),
+            Bead((), (3,)), Bead((4,), (4,)), Bead((5,), ()), Bead((), (5,)), Bead((6,), (6,)),
+            Bead((7,), ()), Bead((8,), (7,))]
+    doc = Doc(en, zh, gold)
+    check_cover(gold, len(en), len(zh))
+    beads = align_sentences(en, zh)
+    assert missed(doc, beads) == 0, [str(b) for b in beads]
+
+
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents())
 def test_synthetic_documents_either_direction_and_banded(doc: Doc) -> None:
