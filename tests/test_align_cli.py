@@ -383,6 +383,21 @@ def grown_samples(tmp_path: Path) -> tuple[Path, Path, tuple[bytes, bytes]]:
     return src, out, store_bytes(out)
 
 
+def fail_second_rename(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Make the store's second file replacement fail; returns the files it was asked for."""
+    real = corpus.store.replace_atomically
+    calls: list[Path] = []
+
+    def second_fails(tmp: Path, final: Path) -> None:
+        calls.append(final)
+        if len(calls) > 1:
+            raise OSError(5, "I/O error (simulated)")
+        real(tmp, final)
+
+    monkeypatch.setattr(corpus.store, "replace_atomically", second_fails)
+    return calls
+
+
 def test_failed_write_leaves_previous_store(grown_samples: tuple[Path, Path, tuple[bytes, bytes]],
                                             monkeypatch: pytest.MonkeyPatch,
                                             tmp_path: Path) -> None:
@@ -407,16 +422,7 @@ def test_failure_between_the_two_renames_is_repaired_by_the_next_run(
         grown_samples: tuple[Path, Path, tuple[bytes, bytes]], monkeypatch: pytest.MonkeyPatch,
         tmp_path: Path) -> None:
     src, out, before = grown_samples
-    real = corpus.store.replace_atomically
-    calls: list[Path] = []
-
-    def second_fails(tmp: Path, final: Path) -> None:
-        calls.append(final)
-        if len(calls) > 1:
-            raise OSError(5, "I/O error (simulated)")
-        real(tmp, final)
-
-    monkeypatch.setattr(corpus.store, "replace_atomically", second_fails)
+    calls = fail_second_rename(monkeypatch)
     assert align(src, out, ok=False).exit_code != 0
     assert [p.name for p in calls] == ["pairs.parquet", "documents.parquet"]
     assert store_bytes(out)[1] == before[1]  # documents untouched
@@ -435,16 +441,7 @@ def test_failure_between_the_two_renames_leaves_pairs_unchanged(
         grown_samples: tuple[Path, Path, tuple[bytes, bytes]],
         monkeypatch: pytest.MonkeyPatch) -> None:
     src, out, before = grown_samples
-    real = corpus.store.replace_atomically
-    calls: list[Path] = []
-
-    def second_fails(tmp: Path, final: Path) -> None:
-        calls.append(final)
-        if len(calls) > 1:
-            raise OSError(5, "I/O error (simulated)")
-        real(tmp, final)
-
-    monkeypatch.setattr(corpus.store, "replace_atomically", second_fails)
+    fail_second_rename(monkeypatch)
     align(src, out, ok=False)
     assert store_bytes(out) == before
 

@@ -13,11 +13,11 @@ documents carry paragraph numbers: each noise sentence its own paragraph, transl
 sentences in paragraphs of three beads, both languages breaking together.
 
 Tolerances, measured on 3000 random documents of 1-15 pairs (aligner of 4ed0a1f, no
-paragraph numbers): 99.6% of the true 1-1
-beads recovered; all of them in documents without noise; a missed 1-1 bead always had an
-untranslated sentence next to it that the aligner merged in (at most one miss per noise
-sentence); at least 80% recovered in every document with five or more 1-1 beads. Each
-property below also held over 3000 Hypothesis examples; the suite runs fewer (~8 s).
+paragraph numbers): 99.6% of the true 1-1 beads recovered; all of them in documents
+without noise; a missed 1-1 bead always had an untranslated sentence next to it that the
+aligner merged in (at most one miss per noise sentence); at least 80% recovered in every
+document with five or more 1-1 beads. Each property below also held over 3000 Hypothesis
+examples; the suite runs fewer (~8 s).
 """
 
 from __future__ import annotations
