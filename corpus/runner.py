@@ -124,7 +124,13 @@ def _results(root: Path, settings: Settings, todo: list[Article],
     if jobs <= 1 or len(todo) <= 1:
         yield from map(work, todo)
         return
-    ctx = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
+    if sys.platform == "win32":
+        ctx = multiprocessing.get_context("spawn")
+    else:
+        # Workers fork from a server that has loaded the dictionary and the compiled
+        # kernels once (corpus.worker), instead of each loading them again.
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["corpus.worker"])
     with ctx.Pool(jobs) as pool:
         yield from pool.imap(work, todo, chunksize=1)
 
