@@ -23,7 +23,7 @@ from corpus.sentences import split
 
 # Bumped whenever reading, splitting or pairing changes the rows an article gives, so
 # that a re-run does not keep rows made by older code.
-PIPELINE_VERSION = 2
+PIPELINE_VERSION = 3
 MIN_EN_WORDS = 3  # shorter English sides are labels and widgets ("Hot", "Quality")
 MINOR_SHARE = 0.1  # a language with at most this share of the other's sentences is a guest
 _WORD = re.compile(r"[A-Za-z]+")
@@ -48,6 +48,24 @@ def pair_id(en: str, zh: str) -> str:
         return " ".join(unicodedata.normalize("NFKC", s).split())
 
     return hashlib.sha1(f"{norm(en)}\x1f{norm(zh)}".encode()).hexdigest()[:16]
+
+
+_SCRIPT_RUN = re.compile(r"(?P<latin>[A-Za-z][A-Za-z'’&.\-]*(?:\s+[A-Za-z][A-Za-z'’&.\-]*)*)"
+                         r"|(?P<han>[\u3400-\u9fff]+)")
+
+
+def is_widget(text: str) -> bool:
+    """A line of alternating short English and Chinese labels ("Climate 气候 Cities 城市",
+    "Open Source 开源 Policy 政策"): tags and buttons, not text to translate."""
+    if re.search(r"[。！？，,.!?;；:：]", text):
+        return False
+    runs = [(m.lastgroup, m.group()) for m in _SCRIPT_RUN.finditer(text)]
+    if len(runs) < 4 or runs[0][0] != "latin" or any(
+            kind == "latin" and not run[0].isupper() for kind, run in runs) or any(
+            (kind == "latin" and len(run.split()) > 3) or (kind == "han" and len(run) > 8)
+            for kind, run in runs):
+        return False
+    return sum(a[0] != b[0] for a, b in zip(runs, runs[1:])) >= 3
 
 
 def _stream(blocks: list[Block], lang: str) -> tuple[list[Sentence], list[str]]:
@@ -106,15 +124,16 @@ def align_article(article: Article, root: Path, settings: Settings) -> tuple[dic
     try:
         if article.two_files:
             assert article.en is not None and article.zh is not None
-            blocks = [b for b in split_blocks(read_blocks(root / article.en, root)) if
-                      b.lang == "en"]
-            blocks += [b for b in split_blocks(read_blocks(root / article.zh, root)) if
-                       b.lang == "zh"]
+            raw = [(b, "en") for b in read_blocks(root / article.en, root)]
+            raw += [(b, "zh") for b in read_blocks(root / article.zh, root)]
         else:
-            blocks = split_blocks(read_blocks(root / article.files[0], root))
+            raw = [(b, "") for b in read_blocks(root / article.files[0], root)]
     except ReadError as exc:
         doc["reason"] = str(exc)
         return doc, []
+    widgets = [b.text for b, _ in raw if is_widget(b.text)]
+    blocks = [part for b, want in raw if not is_widget(b.text)
+              for part in split_blocks([b]) if not want or part.lang == want]
     (en, repeated_en), (zh, repeated_zh) = _stream(blocks, "en"), _stream(blocks, "zh")
     layout = detect_layout(blocks, article.two_files)
     if layout not in ("two_files", "empty"):
@@ -151,7 +170,7 @@ def align_article(article: Article, root: Path, settings: Settings) -> tuple[dic
             })
     doc.update(
         n_pairs=len(rows), n_sent_en_aligned=len(used_en), n_sent_zh_aligned=len(used_zh),
-        unaligned_en=_left_out(en, used_en, " ") + repeated_en,
+        unaligned_en=_left_out(en, used_en, " ") + repeated_en + widgets,
         unaligned_zh=_left_out(zh, used_zh, "") + repeated_zh,
         status="ok" if rows else "no_pairs",
     )
