@@ -22,6 +22,9 @@ def is_unpunctuated(sentence: str) -> bool:
 
 
 _VERBS_OF_SAYING = {"said", "says", "told", "asked", "added", "wrote", "called", "named"}
+_TITLES = {"president", "minister", "senator", "judge", "king", "queen", "prince", "general",
+           "secretary", "governor", "mayor", "chancellor", "professor", "dr", "mr", "mrs", "ms",
+           "sir", "lord", "pope", "chairman", "director", "coach", "captain", "officer"}
 _HEADLINE_END = re.compile(r"(?<=[A-Za-z0-9'’\")])\s+(?=[A-Z][a-z]+\s+[a-z])")
 
 
@@ -35,8 +38,9 @@ def headline_ends(sentence: str) -> list[int]:
         words = head.split()
         if not 3 <= len(words) <= 20 or re.search(r"[,;:，；：]", head):
             continue  # a headline has no clause punctuation
-        if words[-1].lower().strip("'\"’") in STOP_WORDS or words[-1].lower() in _VERBS_OF_SAYING:
-            continue  # "... and God divided", "... said Trump was"
+        last = words[-1].lower().strip("'\"’.")
+        if last in STOP_WORDS or last in _VERBS_OF_SAYING or last in _TITLES:
+            continue  # "... and God divided", "... said Trump was", "President Trump"
         opener = sentence[m.end():].split()[0]
         if opener.lower() in STOP_WORDS or stem(opener) not in gloss_stems:
             continue  # a name ("Theresa May said") rather than a sentence opener

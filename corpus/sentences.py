@@ -42,12 +42,30 @@ def _punkt():
     return sent_tokenize
 
 
+# Punkt ends a sentence after "U.N." before any capitalised word; before a name-like
+# word ("the U.N. General Assembly") the sentence goes on.
+_INITIALISM_END = re.compile(r"\b(?:[A-Z]\.){2,}$")
+_OPENER_START = re.compile(rf"^(?:{_OPENERS}|I|You|We|They|He|She|It)\b")
+
+
+def _rejoin_initialisms(sentences: list[str]) -> list[str]:
+    out: list[str] = []
+    for s in sentences:
+        if out and _INITIALISM_END.search(out[-1]) and s[:1].isupper() and \
+                not _OPENER_START.match(s):
+            out[-1] = f"{out[-1]} {s}"
+        else:
+            out.append(s)
+    return out
+
+
 def split_en(text: str) -> list[str]:
     """English sentences of a paragraph."""
     text = text.strip()
     if not text:
         return []
-    return [p.strip() for s in _punkt()(text) for p in _run_ons(s.strip()) if p.strip()]
+    sentences = _rejoin_initialisms([s.strip() for s in _punkt()(text) if s.strip()])
+    return [p.strip() for s in sentences for p in _run_ons(s) if p.strip()]
 
 
 def split_zh(text: str) -> list[str]:
