@@ -52,13 +52,14 @@ from corpus.pipeline import MIN_EN_WORDS  # noqa: E402
 NTREX = DATA / "ntrex"
 PARAMED = DATA / "paramed-dev"
 BIBLE = DATA / "bible"
-NEGATIVES = ("shuffled", "same_length", "neighbour", "merged", "truncated", "untranslated", "unrelated", "copy")
+NEGATIVES = ("shuffled", "same_length", "neighbour", "merged", "truncated", "untranslated",
+             "unrelated", "copy")
 _WORD = re.compile(r"[A-Za-z]+")
 SEED = 13
 L2 = 1e-3  # ridge penalty on the standardised weights (per unit of total sample weight)
 # Weight of each negative type in the fit, relative to the positives' total of 1.
-TYPE_WEIGHT = {"shuffled": 0.1, "same_length": 0.1, "neighbour": 0.3, "merged": 0.15, "truncated": 0.15,
-               "untranslated": 0.1, "unrelated": 0.1, "copy": 0.1}
+TYPE_WEIGHT = {"shuffled": 0.1, "same_length": 0.1, "neighbour": 0.3, "merged": 0.15,
+               "truncated": 0.15, "untranslated": 0.1, "unrelated": 0.1, "copy": 0.1}
 
 
 @dataclass

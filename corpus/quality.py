@@ -17,10 +17,15 @@ Features, each computed from the two sides alone:
   English side ("GPT-5", "AM") are not stray.
 - ``copy``: how far the two sides are one text (a source copied into the target column):
   the smaller of the shares of either side's characters in tokens the other side has.
-- ``quality``: a logistic regression over the above, in [0, 1]; its weights are fitted by
-  ``benchmarks/quality_bench.py --fit`` on gold pairs against synthetic errors and kept
-  in ``data/quality_model.json``. Where the aligner's bead score is given, the quality is
-  the mean of the model's probability and that score.
+- ``quality``: the probability that the pair is a translation, from a logistic regression
+  over the above and a few more numbers of the same analysis (coverage of each side's
+  less covered half, translated and untranslated word counts, sentence ends on each
+  side). Its weights are fitted by ``benchmarks/quality_bench.py --fit`` on gold pairs
+  against synthetic errors (shuffled, neighbour-shifted, merged, truncated, untranslated,
+  copied) and kept in ``data/quality_model.json``, found beside the package (an editable
+  install, or the repository). The aligner's bead score enters as
+  ``(1 - w) * p + w * align_score`` with ``w`` from the model file; the calibration
+  chose ``w = 0``: on the aligner's own output, mixing the bead score in lowered the AUC.
 
 ``rescore_store`` recomputes these columns of an existing pair store in place.
 """
@@ -52,6 +57,7 @@ from align.lexicon import Lexicon, en_features, number_feature, stem
 QUALITY_VERSION = 1
 MODEL_PATH = Path(__file__).resolve().parents[1] / "data" / "quality_model.json"
 SIGNATURE_KEY = "bitext.quality_signature"
+SCRATCH_PREFIX = ".bitext-quality-"  # part files of a rescore, inside the store
 BATCH_ROWS = 50_000  # rows of a store rescored at a time
 PARALLEL_MIN = 20_000  # fewer pairs than this are scored in the calling process
 PARALLEL_CHUNK = 5_000  # pairs a worker process takes at a time
@@ -69,15 +75,16 @@ QUALITY_COLUMNS: dict[str, pl.DataType] = {
 
 # Inputs of the logistic regression, computed from the columns by ``design_matrix``.
 MODEL_FEATURES = (
-    "len_ratio", "len_ratio_sq", "long_sq", "short_sq", "len_x_cov_zh", "len_x_cov_en", "cov_en", "cov_zh", "cov_min", "num_agree", "purity", "copy",
-    "log_tokens", "cov_en_x_log_tokens", "cov_zh_x_log_tokens", "half_en", "half_zh",
+    "len_ratio", "len_ratio_sq", "long_sq", "short_sq", "len_x_cov_zh", "len_x_cov_en",
+    "cov_en", "cov_zh", "cov_min", "num_agree", "purity", "copy", "log_tokens", "cov_en_x_log_tokens", "cov_zh_x_log_tokens", "half_en", "half_zh",
     "ends_diff", "final_agree", "hits_en", "miss_en", "hits_zh", "miss_zh",
 )
 
 # Latin words ("GPT-5", "don't") on either side, and any digit.
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'’][A-Za-z0-9]+)*")
 _DIGIT = re.compile(r"\d")
-_SPECIAL_HINT = re.compile(r"[A-Z][A-Za-z0-9]*[A-Z0-9]|[a-z0-9][A-Z]|[A-Za-z][0-9]")  # see _is_special
+# Some word may be special (see _is_special): two capitals, an inner capital, a digit.
+_SPECIAL_HINT = re.compile(r"[A-Z][A-Za-z0-9]*[A-Z0-9]|[a-z0-9][A-Z]|[A-Za-z][0-9]")
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
 _NOT_HAN = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _NOT_LATIN = re.compile(r"[^A-Za-z]+")
@@ -462,8 +469,9 @@ def rescore_store(out: Path, jobs: int | None = None) -> None:
         raise StoreError(f"{out}: not a pair store (no {final.name}); run `bitext align` first")
     _model()  # fail before any work when there is no model
     metadata = dict(pl.read_parquet_metadata(final))
-    metadata.pop("ARROW:schema", None)
+    metadata.pop("ARROW:schema", None)  # the writer makes its own
     metadata[SIGNATURE_KEY] = QUALITY_SIGNATURE
+    metadata = dict(sorted(metadata.items()))  # the order a reader gives back: same bytes
     lazy = pl.scan_parquet(final)
     schema = lazy.collect_schema()
     missing = [c for c in ("en", "zh") if c not in schema]
@@ -471,7 +479,9 @@ def rescore_store(out: Path, jobs: int | None = None) -> None:
         raise StoreError(f"{final}: no column {', '.join(missing)}")
     n_rows = lazy.select(pl.len()).collect().item()
     pool = scoring_pool(jobs) if n_rows >= PARALLEL_MIN else None
-    scratch = Path(tempfile.mkdtemp(prefix=".bitext-quality-", dir=final.parent))
+    for stale in final.parent.glob(f"{SCRATCH_PREFIX}*"):  # left by a killed run
+        shutil.rmtree(stale, ignore_errors=True)
+    scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=final.parent))
     try:
         parts = []
         for k, batch in enumerate(lazy.collect_batches(chunk_size=BATCH_ROWS)):
