@@ -21,9 +21,15 @@ Documents are split in two halves (NTREX articles at even / odd position in
 scored on the second (the ``held-out`` columns, as the split the issue names); a second
 model fitted on the second half scores the first, so that every pair gets a held-out
 score (the ``2-fold`` columns, about twice the pairs). AUC by the rank formula.
-``--fit`` then fits on all the data and writes ``data/quality_model.json``.
 
-    .venv/bin/python benchmarks/quality_bench.py [--fit] [--timing 100000]
+The aligner's bead score exists only for pairs the aligner made, so its weight in the
+quality is chosen on those: each document is corrupted (sentences deleted or replaced),
+aligned, and each bead labelled by the gold; the table gives the AUC of
+``(1 - w) * model + w * align_score`` for several ``w`` and the best is kept.
+``--fit`` then fits on all the data and writes ``data/quality_model.json``. The timing
+scores distinct pairs (Bible and NTREX lines, numbered) with ``--jobs`` processes.
+
+    .venv/bin/python benchmarks/quality_bench.py [--fit] [--timing 100000] [--jobs 2]
 """
 
 from __future__ import annotations
