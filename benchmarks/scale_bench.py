@@ -1,0 +1,171 @@
+"""Time `bitext align` on N synthetic articles (default 300 and 1,200) with --jobs 1 and 2.
+
+Shows how time and memory scale with the size of the input directory: the runner keeps
+one batch of rows in memory, so peak memory should stay flat as N grows, and what a
+second job buys. The articles are built from the NTREX news sentences
+(``../shared/bench/ntrex``: ``newstest2019-src.eng.txt`` and ``-ref.zho-CN.txt``,
+line-aligned), 6 to 24 sentence pairs each in 2 to 8 paragraphs, in rotating layouts:
+blocked Markdown, interleaved text (English or Chinese first), two files
+(``x.en.md`` + ``x.zh.md``) and interleaved HTML, with a few boilerplate lines (share
+buttons, "back to top", a copyright line). Without ``../shared`` the sentence pairs of
+``data/samples/sentences.txt`` are used instead.
+
+Each run writes a fresh store from a child process (see ``_measure.py``: seconds include
+the interpreter start-up; tree peak MiB sums VmRSS over the process group, max proc MiB
+is the highest VmHWM of any one process). A warm-up alignment first builds the
+dictionary cache and compiles the aligner's kernels.
+
+    .venv/bin/python benchmarks/scale_bench.py [--sizes 300,1200] [--jobs 1,2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import tempfile
+from html import escape
+from pathlib import Path
+
+import polars as pl
+from _measure import DATA, ROOT, Measured, machine, run_cli, warm_caches
+
+NTREX = DATA / "ntrex"
+NTREX_EN = NTREX / "newstest2019-src.eng.txt"
+NTREX_ZH = NTREX / "newstest2019-ref.zho-CN.txt"
+SAMPLE = ROOT / "data" / "samples" / "sentences.txt"
+LAYOUTS = ("blocked", "interleaved_en", "two_files", "interleaved_zh", "html")
+PER_FOLDER = 100  # articles per sub-folder
+
+BOILER_EN = ["Back to top", "Share this article", "Copyright 2019 News Agency. All rights "
+             "reserved.", "Related: More from this section"]
+BOILER_ZH = ["返回顶部", "分享到微信", "版权所有 © 2019 新闻社", "相关阅读"]
+
+
+def sentence_pairs() -> tuple[list[tuple[str, str]], str]:
+    """The (English, Chinese) sentence pairs to build articles from, and their source."""
+    if NTREX_EN.is_file() and NTREX_ZH.is_file():
+        en = NTREX_EN.read_text(encoding="utf-8").splitlines()
+        zh = NTREX_ZH.read_text(encoding="utf-8").splitlines()
+        assert len(en) == len(zh), (len(en), len(zh))
+        pairs = [(e.strip(), z.strip()) for e, z in zip(en, zh) if e.strip() and z.strip()]
+        return pairs, str(NTREX.relative_to(ROOT.parent))
+    lines = [x.strip() for x in SAMPLE.read_text(encoding="utf-8").splitlines() if x.strip()]
+    return list(zip(lines[0::2], lines[1::2])), str(SAMPLE.relative_to(ROOT))
+
+
+def paragraphs(pairs: list[tuple[str, str]], rng: random.Random) -> list[tuple[str, str]]:
+    """Group consecutive sentence pairs into 1-4 sentence paragraphs (en, zh)."""
+    out, i = [], 0
+    while i < len(pairs):
+        k = rng.randint(1, 4)
+        chunk = pairs[i:i + k]
+        out.append((" ".join(e for e, _ in chunk), "".join(z for _, z in chunk)))
+        i += k
+    return out
+
+
+def write_article(folder: Path, name: str, layout: str, title: tuple[str, str],
+                  paras: list[tuple[str, str]], rng: random.Random) -> list[Path]:
+    """Write one article in ``layout``; the files written."""
+    boiler = rng.sample(range(len(BOILER_EN)), 2)
+    tail_en = "\n\n".join(BOILER_EN[b] for b in boiler)
+    tail_zh = "\n\n".join(BOILER_ZH[b] for b in boiler)
+    if layout == "blocked":
+        text = (f"---\ntitle: {name}\n---\n\n# {title[0]}\n\n"
+                + "\n\n".join(e for e, _ in paras) + f"\n\n{tail_en}\n\n# {title[1]}\n\n"
+                + "\n\n".join(z for _, z in paras) + f"\n\n{tail_zh}\n")
+        files = {f"{name}.md": text}
+    elif layout in ("interleaved_en", "interleaved_zh"):
+        order = (0, 1) if layout == "interleaved_en" else (1, 0)
+        text = "\n\n".join(f"{p[order[0]]}\n\n{p[order[1]]}" for p in [title, *paras])
+        files = {f"{name}.txt": f"{text}\n\n{tail_zh}\n{tail_en}\n"}
+    elif layout == "two_files":
+        files = {
+            f"{name}.en.md": f"# {title[0]}\n\n" + "\n\n".join(e for e, _ in paras)
+            + f"\n\n{tail_en}\n",
+            f"{name}.zh.md": f"# {title[1]}\n\n" + "\n\n".join(z for _, z in paras)
+            + f"\n\n{tail_zh}\n",
+        }
+    else:  # html
+        body = "\n".join(f"<p>{escape(e)}</p>\n<p>{escape(z)}</p>" for e, z in paras)
+        files = {f"{name}.html": (
+            f"<!DOCTYPE html>\n<html><head><title>{escape(title[0])}</title>"
+            "<script>var x = 1;</script></head><body>\n"
+            f"<nav><a href='/'>Home</a> <a href='/zh'>首页</a></nav>\n"
+            f"<h1>{escape(title[0])}</h1>\n<h1>{escape(title[1])}</h1>\n{body}\n"
+            f"<footer>{escape(BOILER_EN[2])} {escape(BOILER_ZH[2])}</footer>\n</body></html>\n")}
+    written = []
+    for file, text in files.items():
+        path = folder / file
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def generate(root: Path, n: int, pairs: list[tuple[str, str]], seed: int = 0) -> int:
+    """Write ``n`` articles under ``root``; the number of characters written."""
+    rng = random.Random(seed)
+    chars = 0
+    for k in range(n):
+        folder = root / f"part{k // PER_FOLDER:03d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        size = rng.randint(6, 24)
+        start = rng.randrange(len(pairs))
+        chosen = [pairs[(start + i) % len(pairs)] for i in range(size + 1)]
+        layout = LAYOUTS[k % len(LAYOUTS)]
+        files = write_article(folder, f"article{k:05d}", layout, chosen[0],
+                              paragraphs(chosen[1:], rng), rng)
+        chars += sum(len(f.read_text(encoding="utf-8")) for f in files)
+    return chars
+
+
+def megabytes(root: Path) -> float:
+    return sum(f.stat().st_size for f in root.rglob("*") if f.is_file()) / 1e6
+
+
+def align(root: Path, out: Path, jobs: int) -> tuple[Measured, int, int, int]:
+    """Run ``bitext align``: the run, its pairs, its articles and errors."""
+    run = run_cli(["align", str(root), "-o", str(out), "--jobs", str(jobs)])
+    if run.returncode != 0:
+        raise SystemExit(f"failed: bitext align --jobs {jobs}\n{run.stderr}")
+    pairs = pl.scan_parquet(out / "pairs.parquet").select(pl.len()).collect().item()
+    docs = pl.read_parquet(out / "documents.parquet", columns=["status"])
+    return run, pairs, docs.height, int((docs["status"] == "error").sum())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="300,1200",
+                        help="comma-separated numbers of articles (default: 300,1200)")
+    parser.add_argument("--jobs", default="1,2",
+                        help="comma-separated --jobs values to time (default: 1,2)")
+    opts = parser.parse_args()
+    sizes = [int(n) for n in opts.sizes.split(",")]
+    jobs = [int(j) for j in opts.jobs.split(",")]
+    pairs, source = sentence_pairs()
+    warm = warm_caches()
+    print(f"Articles built from {len(pairs):,} sentence pairs of {source}, layouts rotating "
+          f"over {', '.join(LAYOUTS)}; {machine()}. Caches warmed first ({warm:.1f} s), "
+          "not in the timings.")
+    print(f"{'N':>6}{'files':>7}{'MB':>7}{'chars':>11}{'jobs':>5}{'seconds':>9}"
+          f"{'articles/s':>11}{'chars/s':>9}{'pairs':>8}{'errors':>7}{'tree peak MiB':>15}"
+          f"{'max proc MiB':>14}", flush=True)
+    with tempfile.TemporaryDirectory(prefix="bitext-scale-bench-") as tmp:
+        for n in sizes:
+            root = Path(tmp) / f"articles{n}"
+            chars = generate(root, n, pairs)
+            files = sum(1 for f in root.rglob("*") if f.is_file())
+            size = megabytes(root)
+            for j in jobs:
+                out = Path(tmp) / f"out{n}-{j}"
+                run, n_pairs, n_docs, errors = align(root, out, j)
+                assert n_docs == n, (n_docs, n)
+                print(f"{n:>6}{files:>7}{size:>7.1f}{chars:>11,}{j:>5}{run.seconds:>9.1f}"
+                      f"{n / run.seconds:>11.1f}{chars / run.seconds:>9,.0f}{n_pairs:>8,}"
+                      f"{errors:>7}{run.group_rss_mib:>15.0f}{run.max_hwm_mib:>14.0f}",
+                      flush=True)
+    print(f"(load average after the runs: {machine()})")
+
+
+if __name__ == "__main__":
+    main()
