@@ -26,7 +26,7 @@ The aligner's bead score exists only for pairs the aligner made, so its weight i
 quality is chosen on those: each document is corrupted (sentences deleted or replaced),
 aligned, and each bead labelled by the gold; the table gives the AUC of
 ``(1 - w) * model + w * align_score`` for several ``w`` and the best is kept.
-``--fit`` then fits on all the data and writes ``data/quality_model.json``. The timing
+``--fit`` then fits on all the data and writes ``corpus/quality_model.json``. The timing
 scores distinct pairs (Bible and NTREX lines, numbered) with ``--jobs`` processes.
 
     .venv/bin/python benchmarks/quality_bench.py [--fit] [--timing 100000] [--jobs 2]
@@ -205,7 +205,7 @@ def sample_weights(kinds: Sequence[str]) -> np.ndarray:
 
 def fit_model(cols: dict[str, np.ndarray], mask: np.ndarray, kinds: np.ndarray,
               labels: np.ndarray) -> dict[str, Any]:
-    """The model (as stored in ``data/quality_model.json``) fitted on the masked rows."""
+    """The model (as stored in ``corpus/quality_model.json``) fitted on the masked rows."""
     gold = mask & (labels == 1)
     expected = float(np.median(cols["log_ratio"][gold]))
     sub = {k: v[mask] for k, v in cols.items()}

@@ -18,6 +18,7 @@ from align import Bead, Settings, align_sentences, headline_ends, is_unpunctuate
 from corpus.articles import Article
 from corpus.blocks import Block, ReadError
 from corpus.langsplit import split_blocks
+from corpus.quality import QUALITY_SIGNATURE, score_pairs
 from corpus.read import read_blocks
 from corpus.sentences import split
 
@@ -39,7 +40,7 @@ class Sentence:
 def pipeline_signature(settings: Settings) -> str:
     """Every setting of the article step that changes its rows."""
     return (f"pipeline:{PIPELINE_VERSION}|{settings.signature()}|split:nupunkt+zh-rule|"
-            f"min_en_words:{MIN_EN_WORDS}|minor_share:{MINOR_SHARE}")
+            f"min_en_words:{MIN_EN_WORDS}|minor_share:{MINOR_SHARE}|{QUALITY_SIGNATURE}")
 
 
 def pair_id(en: str, zh: str) -> str:
@@ -168,6 +169,11 @@ def align_article(article: Article, root: Path, settings: Settings) -> tuple[dic
                 "bead": f"{len(src)}-{len(tgt)}", "en": text_en, "zh": text_zh,
                 "align_score": b.score,
             })
+    if rows:
+        quality = score_pairs([r["en"] for r in rows], [r["zh"] for r in rows],
+                              [r["align_score"] for r in rows])
+        for k, r in enumerate(rows):
+            r.update({name: values[k] for name, values in quality.items()})
     doc.update(
         n_pairs=len(rows), n_sent_en_aligned=len(used_en), n_sent_zh_aligned=len(used_zh),
         unaligned_en=_left_out(en, used_en, " ") + repeated_en + widgets,

@@ -22,7 +22,7 @@ Features, each computed from the two sides alone:
   less covered half, translated and untranslated word counts, sentence ends on each
   side). Its weights are fitted by ``benchmarks/quality_bench.py --fit`` on gold pairs
   against synthetic errors (shuffled, neighbour-shifted, merged, truncated, untranslated,
-  copied) and kept in ``data/quality_model.json``, found beside the package (an editable
+  copied) and kept in ``corpus/quality_model.json``, found beside the package (an editable
   install, or the repository). The aligner's bead score enters as
   ``(1 - w) * p + w * align_score`` with ``w`` from the model file; the calibration
   chose ``w = 0``: on the aligner's own output, mixing the bead score in lowered the AUC.
@@ -55,7 +55,7 @@ import polars as pl
 from align.lexicon import Lexicon, en_features, number_feature, stem
 
 QUALITY_VERSION = 1
-MODEL_PATH = Path(__file__).resolve().parents[1] / "data" / "quality_model.json"
+MODEL_PATH = Path(__file__).resolve().parent / "quality_model.json"
 SIGNATURE_KEY = "bitext.quality_signature"
 SCRATCH_PREFIX = ".bitext-quality-"  # part files of a rescore, inside the store
 BATCH_ROWS = 50_000  # rows of a store rescored at a time

@@ -23,6 +23,7 @@ from align import Settings
 from corpus import __version__
 from corpus.articles import Article, find_articles
 from corpus.pipeline import align_article, pipeline_signature
+from corpus.quality import QUALITY_SIGNATURE, SIGNATURE_KEY
 from corpus.store import (
     DOCUMENTS_SCHEMA,
     PAIRS_SCHEMA,
@@ -85,7 +86,8 @@ def run_align(root: Path, out: Path, settings: Settings, jobs: int = 1,
              if a.doc_id in previous and previous[a.doc_id] == hashes[a.doc_id]}
     todo = [a for a in articles if a.doc_id not in reuse]
     metadata = {"bitext.version": __version__, "bitext.signature": signature,
-                "bitext.run_id": uuid.uuid4().hex, "bitext.root": str(root)}
+                SIGNATURE_KEY: QUALITY_SIGNATURE, "bitext.run_id": uuid.uuid4().hex,
+                "bitext.root": str(root)}
     writer = StoreWriter(out, metadata)
     try:
         results = _results(root, settings, todo, jobs)

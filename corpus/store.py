@@ -14,10 +14,12 @@ from pathlib import Path
 
 import polars as pl
 
+from corpus.quality import QUALITY_COLUMNS
+
 PAIRS_FILE = "pairs.parquet"
 DOCUMENTS_FILE = "documents.parquet"
 
-PAIRS_SCHEMA: dict[str, pl.DataType] = {
+ALIGNMENT_COLUMNS: dict[str, pl.DataType] = {
     "pair_id": pl.String(),  # stable hash of the normalised pair
     "doc_id": pl.String(),  # the article: its primary file's relative path
     "source": pl.String(),  # relative path(s) of the article's file(s), joined by " + "
@@ -32,7 +34,11 @@ PAIRS_SCHEMA: dict[str, pl.DataType] = {
     "en": pl.String(),
     "zh": pl.String(),
     "align_score": pl.Float64(),  # the aligner's bead score in [0, 1]
+    # The pair-quality columns (corpus.quality.QUALITY_COLUMNS) follow.
 }
+
+# A store's pairs: the alignment columns, then the pair-quality columns.
+PAIRS_SCHEMA: dict[str, pl.DataType] = {**ALIGNMENT_COLUMNS, **QUALITY_COLUMNS}
 
 DOCUMENTS_SCHEMA: dict[str, pl.DataType] = {
     "doc_id": pl.String(),

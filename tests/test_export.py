@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from corpus import __version__, export
 from corpus.cli import cli
 from corpus.export import HashSet, parse_split, traditional_to_simplified
-from corpus.store import DOCUMENTS_SCHEMA, PAIRS_SCHEMA
+from corpus.store import ALIGNMENT_COLUMNS, DOCUMENTS_SCHEMA
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 LINE_BREAKING = re.compile("[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
@@ -68,7 +68,7 @@ def write_store(out: Path, rows: list[tuple], quality: list[float | None] | None
                 "align_score": score,
             }
         )
-    pairs = pl.DataFrame(records, schema=PAIRS_SCHEMA)
+    pairs = pl.DataFrame(records, schema=ALIGNMENT_COLUMNS)
     if quality is not None:
         pairs = pairs.with_columns(quality=pl.Series(quality, dtype=pl.Float64))
     pairs.write_parquet(out / "pairs.parquet")

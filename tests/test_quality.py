@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from corpus import quality
 from corpus.cli import cli
 from corpus.quality import QUALITY_COLUMNS, QUALITY_SIGNATURE, rescore_store, score_pairs
-from corpus.store import PAIRS_SCHEMA, pairs_path
+from corpus.store import ALIGNMENT_COLUMNS, pairs_path
 
 PAIRS = [
     ("The government will build three new hospitals in the capital next year.",
@@ -114,7 +114,7 @@ def write_store(out: Path, rows: list[tuple[str, str, float | None]]) -> None:
             "line_en": k + 1, "line_zh": k + 10, "bead": "1-1", "en": en, "zh": zh,
             "align_score": score,
         } for k, (en, zh, score) in enumerate(rows)],
-        schema=PAIRS_SCHEMA,
+        schema=ALIGNMENT_COLUMNS,
     )
     frame.write_parquet(pairs_path(out), metadata={"bitext.signature": "test-signature",
                                                    "bitext.version": "0.1.0"})
@@ -133,9 +133,9 @@ def test_rescore_store_adds_columns_keeps_the_rest_and_is_idempotent(tmp_path):
     rescore_store(out)
     after = pl.read_parquet(pairs_path(out))
     assert after.height == before.height
-    assert after.columns == [*PAIRS_SCHEMA, *QUALITY_COLUMNS]
-    assert after.select(list(PAIRS_SCHEMA)).equals(before)
-    assert dict(after.schema) == {**PAIRS_SCHEMA, **QUALITY_COLUMNS}
+    assert after.columns == [*ALIGNMENT_COLUMNS, *QUALITY_COLUMNS]
+    assert after.select(list(ALIGNMENT_COLUMNS)).equals(before)
+    assert dict(after.schema) == {**ALIGNMENT_COLUMNS, **QUALITY_COLUMNS}
     assert after["quality"][0] > after["quality"][-1]  # a true pair, a mismatched one
     metadata = pl.read_parquet_metadata(pairs_path(out))
     assert metadata["bitext.signature"] == "test-signature"
@@ -167,7 +167,7 @@ def test_rescore_empty_store(tmp_path):
     rescore_store(out)
     after = pl.read_parquet(pairs_path(out))
     assert after.height == 0
-    assert dict(after.schema) == {**PAIRS_SCHEMA, **QUALITY_COLUMNS}
+    assert dict(after.schema) == {**ALIGNMENT_COLUMNS, **QUALITY_COLUMNS}
 
 
 def test_bitext_score_out_rescores_an_aligned_store(tmp_path):

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from corpus.cli import cli
 from corpus.stats import compute_stats
-from corpus.store import DOCUMENTS_SCHEMA, PAIRS_SCHEMA
+from corpus.store import ALIGNMENT_COLUMNS, DOCUMENTS_SCHEMA
 
 
 def pair(doc_id: str, sent: int, bead: str, layout: str, score: float | None) -> dict:
@@ -64,7 +64,7 @@ def store(tmp_path: Path) -> Path:
         pair("a.md", 0, "1-1", "blocked", 0.5),
         pair("a.md", 1, "1-2", "blocked", 1.0),
     ]
-    pl.DataFrame(pairs, schema=PAIRS_SCHEMA).write_parquet(tmp_path / "pairs.parquet")
+    pl.DataFrame(pairs, schema=ALIGNMENT_COLUMNS).write_parquet(tmp_path / "pairs.parquet")
     docs = [
         document("a.md", "ok", None, (4, 3, 4, 4)),
         document("b.md", "ok", None, (3, 3, 2, 2)),
