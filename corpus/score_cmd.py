@@ -178,9 +178,13 @@ def score(
         store = hyp[0]
         _scan_store(store)  # a directory must be a pair store
         if not (ref_files or hyp_column or ref_column):
-            from corpus.quality import rescore_store
+            from corpus.quality import ModelError, rescore_store
 
-            rescore_store(store)
+            try:
+                rescore_store(store)
+            except ModelError as exc:
+                raise click.ClickException(str(exc)) from exc
+            click.echo(f"recomputed the pair-quality columns of {store}", err=True)
             return
         if not hyp_column:
             raise click.UsageError(
