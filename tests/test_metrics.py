@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import types
 from pathlib import Path
 
 import polars as pl
@@ -212,19 +211,6 @@ def test_pair_store_errors(store: Path) -> None:
     (store / "empty").mkdir()
     result = bitext(store / "empty")
     assert result.exit_code == 2 and "not a pair store (no pairs.parquet)" in result.output
-
-
-def test_pair_store_alone_recomputes_pair_quality(
-    store: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    rescored: list[Path] = []
-    quality = types.SimpleNamespace(rescore_store=rescored.append)
-    monkeypatch.setitem(sys.modules, "corpus.quality", quality)
-
-    result = bitext(store)
-
-    assert result.exit_code == 0, result.output
-    assert rescored == [store]
 
 
 def test_chinese_is_detected_by_han_majority() -> None:
