@@ -1,7 +1,9 @@
 """The pair store: a directory with ``pairs.parquet`` and ``documents.parquet``.
 
-Any Parquet reader opens it. Each file is replaced atomically (written beside, fsynced,
-then renamed), so a killed run leaves the previous files whole. Both files carry the
+Any Parquet reader opens it. The two names are links into the store's current
+generation (``.bitext-store/current/``); a run writes a whole new generation beside it
+and then swaps the one ``current`` link, a single atomic rename, so a run killed at any
+moment leaves the previous pair of files whole and consistent. Both files carry the
 same key-value metadata: the tool version, the settings signature and the run id.
 """
 
@@ -107,7 +109,10 @@ def _fsync_dir(path: Path) -> None:
 
 
 def replace_atomically(tmp: Path, final: Path) -> None:
-    """Move a fully written file into place: fsync it, rename it, fsync the folder."""
+    """Move a fully written file into place: fsync it, rename it, fsync the folder.
+    A link (a store's file name) is followed: the file it names is replaced."""
+    if final.is_symlink():
+        final = final.resolve()
     with open(tmp, "rb+") as fh:
         os.fsync(fh.fileno())
     os.replace(tmp, final)
@@ -115,14 +120,13 @@ def replace_atomically(tmp: Path, final: Path) -> None:
 
 
 class StoreWriter:
-    """Writes a new version of a store beside the old one, then swaps it in.
+    """Writes a new generation of a store beside the old one, then swaps it in.
 
     Rows arrive in batches (one per group of articles) and go to part files in a
     scratch folder inside OUT, so memory holds one batch. ``commit`` merges the parts
-    into ``pairs.parquet`` and ``documents.parquet`` (streaming) and renames each into
-    place; until then the previous files stay untouched. Pairs are replaced before
-    documents: a kill between the two renames leaves new pairs with old documents,
-    which the next run repairs, since documents decide what is reprocessed.
+    into ``pairs.parquet`` and ``documents.parquet`` (streaming), moves them into a new
+    generation folder and points ``current`` at it: until that last rename the previous
+    generation is what every reader sees.
     """
 
     def __init__(self, out: Path, metadata: dict[str, str]) -> None:
@@ -140,17 +144,21 @@ class StoreWriter:
         self.parts += 1
 
     def commit(self) -> None:
-        """Merge the batches and replace the store's files."""
+        """Merge the batches and make them the store's current generation."""
         try:
-            for kind, schema in (("pairs", PAIRS_SCHEMA), ("documents", DOCUMENTS_SCHEMA)):
-                parts = sorted(self.scratch.glob(f"{kind}-*.parquet"))
-                tmp = self.scratch / f"{kind}.parquet"
+            generations = self.out / GENERATIONS
+            generations.mkdir(exist_ok=True)
+            gen = Path(tempfile.mkdtemp(prefix="g-", dir=generations))
+            gen.chmod(0o755)
+            for name, schema in ((PAIRS_FILE, PAIRS_SCHEMA), (DOCUMENTS_FILE, DOCUMENTS_SCHEMA)):
+                parts = sorted(self.scratch.glob(f"{name.split('.')[0]}-*.parquet"))
+                tmp = self.scratch / name
                 if parts:
                     pl.scan_parquet(parts).sink_parquet(tmp, metadata=self.metadata)
                 else:
                     pl.DataFrame(schema=schema).write_parquet(tmp, metadata=self.metadata)
-            replace_atomically(self.scratch / "pairs.parquet", pairs_path(self.out))
-            replace_atomically(self.scratch / "documents.parquet", documents_path(self.out))
+                replace_atomically(tmp, gen / name)
+            _point_current(self.out, gen.name)
         finally:
             self.discard()
 
@@ -158,7 +166,41 @@ class StoreWriter:
         shutil.rmtree(self.scratch, ignore_errors=True)
 
 
+GENERATIONS = ".bitext-store"  # folder of generations inside a store
+
+
+def _point_current(out: Path, gen_name: str) -> None:
+    """Swap ``current`` to the generation ``gen_name`` (one atomic rename), make sure the
+    store's file names link through it, and drop the generations no longer current."""
+    generations = out / GENERATIONS
+    link = generations / f"current.{os.getpid()}.tmp"
+    link.unlink(missing_ok=True)
+    link.symlink_to(gen_name)
+    os.replace(link, generations / "current")
+    _fsync_dir(generations)
+    for name in (PAIRS_FILE, DOCUMENTS_FILE):
+        target = Path(GENERATIONS) / "current" / name
+        final = out / name
+        if final.is_symlink() and Path(os.readlink(final)) == target:
+            continue
+        tmp = out / f".{name}.{os.getpid()}.tmp"
+        tmp.unlink(missing_ok=True)
+        tmp.symlink_to(target)
+        os.replace(tmp, final)  # first run, or a store from before generations
+    _fsync_dir(out)
+    for old in generations.iterdir():
+        if old.is_dir() and not old.is_symlink() and old.name != gen_name:
+            shutil.rmtree(old, ignore_errors=True)
+
+
 def clean_scratch(out: Path) -> None:
-    """Remove scratch folders left by killed runs."""
+    """Remove scratch folders and unfinished generations left by killed runs."""
     for p in Path(out).glob(".bitext-run-*"):
         shutil.rmtree(p, ignore_errors=True)
+    generations = Path(out) / GENERATIONS
+    current = generations / "current"
+    if generations.is_dir():
+        keep = os.readlink(current) if current.is_symlink() else None
+        for old in generations.iterdir():
+            if old.is_dir() and not old.is_symlink() and old.name != keep:
+                shutil.rmtree(old, ignore_errors=True)
