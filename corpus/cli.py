@@ -15,6 +15,9 @@ def cli() -> None:
 
 # Commands register here, one line each.
 # -- commands --
+from corpus.report_cmd import report  # noqa: E402
+
+cli.add_command(report)
 from corpus.align_cmd import align, align_sentences_cmd, eval_cmd  # noqa: E402
 
 cli.add_command(align)
