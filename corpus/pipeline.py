@@ -24,7 +24,7 @@ from corpus.sentences import split
 
 # Bumped whenever reading, splitting or pairing changes the rows an article gives, so
 # that a re-run does not keep rows made by older code.
-PIPELINE_VERSION = 4
+PIPELINE_VERSION = 5
 MIN_EN_WORDS = 3  # shorter English sides are labels and widgets ("Hot", "Quality")
 MINOR_SHARE = 0.1  # a language with at most this share of the other's sentences is a guest
 _WORD = re.compile(r"[A-Za-z]+")
@@ -183,6 +183,11 @@ def align_article(article: Article, root: Path, settings: Settings) -> tuple[dic
     if layout in ("blocked", "interleaved", "two_files") and rows and (
             len(used_en) < 0.7 * len(en) or len(used_zh) < 0.7 * len(zh)):
         doc["layout"] = layout = f"partial_{layout}"
+        for r in rows:
+            r["layout"] = layout
+    if rows and layout in ("zh_only", "en_only"):
+        # The guest language held translations after all: keep the layout of the blocks.
+        doc["layout"] = layout = detect_layout(blocks, article.two_files)
         for r in rows:
             r["layout"] = layout
     if not rows:

@@ -678,6 +678,11 @@ class _HTMLBlocks(HTMLParser):
 def _html_units(text: str, first_line: int = 1) -> list[Unit]:
     """HTML (a page or a fragment) to units; ``first_line`` is the line of its first line."""
     parser = _HTMLBlocks(first_line)
+    # A comment left open (a truncated page) runs to the end, as browsers read it; some
+    # Python versions would pass it on as text.
+    opened, closed = text.rfind("<!--"), text.rfind("-->")
+    if opened > closed and opened >= 0:
+        text = text[:opened]
     parser.feed(text)
     parser.close()
     return parser.units

@@ -268,24 +268,6 @@ def test_unclosed_html_aligned(run: Run) -> None:
     assert doc["unaligned_en"][-1].startswith("Trailing text"), doc["unaligned_en"]
 
 
-def _stdlib_keeps_unclosed_comment() -> bool:
-    """Whether this Python's HTMLParser passes an unclosed ``<!--`` at the end of the
-    input on as text (3.11.7 does; later security releases close it as a comment)."""
-    from html.parser import HTMLParser
-
-    data: list[str] = []
-    parser = HTMLParser()
-    parser.handle_data = data.append  # type: ignore[method-assign]
-    parser.feed("<p>a <!-- b")
-    parser.close()
-    return "!--" in "".join(data)
-
-
-@pytest.mark.xfail(
-    _stdlib_keeps_unclosed_comment(), strict=True,
-    reason="corpus/read.py _HTMLBlocks: a comment left open at the end of a (truncated) page "
-    "comes out as text ('Trailing text <!-- never'); browsers treat it as a comment to the "
-    "end of the file")
 def test_unclosed_comment_is_not_text(run: Run) -> None:
     doc = run.doc("unclosed.html")
     text = " ".join(doc["unaligned_en"] + doc["unaligned_zh"] + [
