@@ -34,6 +34,9 @@ class Params:
     max_merge: int = 4  # largest side of a bead (1-4 / 4-1), 2-2 always allowed
 
 
+RATIO_RANGE = (0.2, 0.8)  # Chinese/English character ratios of real translations
+
+
 def bead_types(max_merge: int) -> list[tuple[int, int]]:
     """The bead shapes searched, in order of preference on ties."""
     types = [(1, 0), (1, 1), (2, 2)]
@@ -79,7 +82,9 @@ def best_path(E: SparseRows, Z: SparseRows, mass_e: np.ndarray, mass_z: np.ndarr
     me, mz = run_masses(E, mass_e, K), run_masses(Z, mass_z, K)
     cle = np.concatenate([[0.0], np.cumsum(len_e, dtype=np.float64)])
     clz = np.concatenate([[0.0], np.cumsum(len_z, dtype=np.float64)])
-    ratio = (clz[-1] + 1.0) / (cle[-1] + 1.0)
+    # Chinese characters per English character, from the text, within the range seen in
+    # translations (a page with one stray English line must not set it).
+    ratio = min(max((clz[-1] + 1.0) / (cle[-1] + 1.0), RATIO_RANGE[0]), RATIO_RANGE[1])
     brk_e = _breaks(para_e)
     brk_z = _breaks(para_z)
     types = bead_types(K)

@@ -24,9 +24,10 @@ from corpus.sentences import split
 
 # Bumped whenever reading, splitting or pairing changes the rows an article gives, so
 # that a re-run does not keep rows made by older code.
-PIPELINE_VERSION = 5
+PIPELINE_VERSION = 6
 MIN_EN_WORDS = 3  # shorter English sides are labels and widgets ("Hot", "Quality")
 MINOR_SHARE = 0.1  # a language with at most this share of the other's sentences is a guest
+GUEST_MIN_QUALITY = 0.5  # pairs in such an article need at least this quality
 _WORD = re.compile(r"[A-Za-z]+")
 
 
@@ -40,7 +41,8 @@ class Sentence:
 def pipeline_signature(settings: Settings) -> str:
     """Every setting of the article step that changes its rows."""
     return (f"pipeline:{PIPELINE_VERSION}|{settings.signature()}|split:nupunkt+zh-rule|"
-            f"min_en_words:{MIN_EN_WORDS}|minor_share:{MINOR_SHARE}|{QUALITY_SIGNATURE}")
+            f"min_en_words:{MIN_EN_WORDS}|minor_share:{MINOR_SHARE}|"
+            f"guest_min_quality:{GUEST_MIN_QUALITY}|{QUALITY_SIGNATURE}")
 
 
 def pair_id(en: str, zh: str) -> str:
@@ -174,6 +176,12 @@ def align_article(article: Article, root: Path, settings: Settings) -> tuple[dic
                               [r["align_score"] for r in rows])
         for k, r in enumerate(rows):
             r.update({name: values[k] for name, values in quality.items()})
+    if layout in ("zh_only", "en_only"):
+        # A stray line of the guest language ("Back to top") pairs only if it is plainly
+        # a translation.
+        rows = [r for r in rows if r["quality"] >= GUEST_MIN_QUALITY]
+        used_en = {i for r in rows for i in r["sent_en"]}
+        used_zh = {j for r in rows for j in r["sent_zh"]}
     doc.update(
         n_pairs=len(rows), n_sent_en_aligned=len(used_en), n_sent_zh_aligned=len(used_zh),
         unaligned_en=_left_out(en, used_en, " ") + repeated_en + widgets,
