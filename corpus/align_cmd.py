@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import partial
 from pathlib import Path
 
 import click
@@ -19,10 +20,19 @@ from corpus.runner import run_align
               help="The pair store to write (a folder; replaced atomically).")
 @click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1),
               help="Articles aligned in parallel processes (same rows as one job).")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local",
+              show_default=True,
+              help="Where articles are aligned: local processes (--jobs), or Ray Data on a "
+                   "Ray cluster (optional extra: pip install 'bitext[ray]'). Same rows.")
+@click.option("--address", default=None, metavar="ADDR",
+              help="With --engine ray: the Ray cluster to join (host:6379, ray://host:10001, "
+                   "auto; default: RAY_ADDRESS, a `ray start` cluster here, else a local "
+                   "instance).")
 @click.option("--strict", is_flag=True, help="Exit non-zero when any file had an error.")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar (default: on when stderr is a terminal).")
-def align(directory: Path, out: Path, jobs: int, strict: bool, progress: bool | None) -> None:
+def align(directory: Path, out: Path, jobs: int, engine: str, address: str | None,
+          strict: bool, progress: bool | None) -> None:
     """Align every dual-language article under DIRECTORY into a Parquet pair store.
 
     Reads .txt, .md and .html files (any depth), pairs two-file articles
@@ -31,7 +41,24 @@ def align(directory: Path, out: Path, jobs: int, strict: bool, progress: bool | 
     Re-running only aligns new or changed articles.
 
     Example: bitext align articles/ -o store && bitext stats store
+
+    On a Ray cluster: bitext align /shared/articles -o store --engine ray --address auto
     """
+    run = partial(run_align, jobs=jobs)
+    engine_errors: tuple[type[Exception], ...] = ()
+    if engine == "ray":
+        if jobs != 1:
+            raise click.UsageError("--jobs is for --engine local; Ray uses the cluster's CPUs")
+        try:
+            import ray  # noqa: F401
+        except ImportError:
+            raise click.ClickException(
+                "--engine ray needs Ray, an optional extra: pip install 'bitext[ray]'") from None
+        from corpus.ray_engine import RayEngineError, run_align_ray
+        run = partial(run_align_ray, address=address)
+        engine_errors = (RayEngineError,)
+    elif address is not None:
+        raise click.UsageError("--address is for --engine ray")
     show = sys.stderr.isatty() if progress is None else progress
     errors: list[str] = []
 
@@ -44,8 +71,11 @@ def align(directory: Path, out: Path, jobs: int, strict: bool, progress: bool | 
     total = len(list(find_articles(directory))) if show else 0
     with click.progressbar(length=total, label="aligning", file=sys.stderr,
                            show_pos=True) if show else _NoBar() as bar:
-        report = run_align(directory, out, Settings(), jobs=jobs,
-                           on_article=lambda _: bar.update(1), on_error=on_error)
+        try:
+            report = run(directory, out, Settings(), on_article=lambda _: bar.update(1),
+                         on_error=on_error)
+        except engine_errors as exc:  # Ray unreachable: one line, no traceback
+            raise click.ClickException(str(exc)) from None
     click.echo(
         f"{report.articles} articles: {report.aligned} aligned, {report.reused} unchanged, "
         f"{len(report.errors)} with errors; {report.pairs} pairs in {out}", err=True)

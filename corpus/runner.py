@@ -72,8 +72,15 @@ def _previous(out: Path, signature: str) -> dict[str, str]:
 
 def run_align(root: Path, out: Path, settings: Settings, jobs: int = 1,
               on_article: Callable[[str], None] | None = None,
-              on_error: Callable[[str], None] | None = None) -> RunReport:
-    """Align every article under ``root`` into the store ``out``."""
+              on_error: Callable[[str], None] | None = None,
+              compute: Callable[[Path, Settings, list[Article]], Iterator[
+                  tuple[dict[str, Any], list[dict[str, Any]]]]] | None = None) -> RunReport:
+    """Align every article under ``root`` into the store ``out``.
+
+    ``compute(root, settings, todo)`` yields ``_work``'s result for each article to
+    align, in ``todo`` order; by default ``jobs`` local processes (corpus.ray_engine
+    passes Ray Data's). Listing, reuse and writing stay here, whatever computes the rows.
+    """
     root, out = Path(root), Path(out)
     signature = pipeline_signature(settings)
     out.mkdir(parents=True, exist_ok=True)
@@ -90,7 +97,8 @@ def run_align(root: Path, out: Path, settings: Settings, jobs: int = 1,
                 "bitext.root": str(root)}
     writer = StoreWriter(out, metadata)
     try:
-        results = _results(root, settings, todo, jobs)
+        results = (_results(root, settings, todo, jobs) if compute is None
+                   else compute(root, settings, todo))
         batch_docs: list[dict[str, Any]] = []
         batch_pairs: list[dict[str, Any]] = []
         pending_reuse: list[str] = []
