@@ -67,15 +67,14 @@ _INDICES = PAIR_FIELDS[12:16]
 _LINES = PAIR_FIELDS[16:18]
 
 # Characters written as \uXXXX in the data island: markup can neither end the island
-# nor open a comment in it; U+2028/9 keep the text valid as JavaScript too.
-_SCRIPT_SAFE = str.maketrans(
-    {
-        "<": "\\u003c",
-        ">": "\\u003e",
-        "&": "\\u0026",
-        "\u2028": "\\u2028",
-        "\u2029": "\\u2029",
-    }
+# nor open a comment in it; U+2028/9 keep the text valid as JavaScript too. (Chained
+# str.replace: on 36 MB of JSON it takes 0.1 s where str.translate took 3 s.)
+_SCRIPT_SAFE = (
+    ("&", "\\u0026"),
+    ("<", "\\u003c"),
+    (">", "\\u003e"),
+    ("\u2028", "\\u2028"),
+    ("\u2029", "\\u2029"),
 )
 
 
@@ -92,7 +91,10 @@ class ReportSummary:
 
 def script_safe_json(value: Any) -> str:
     """Compact JSON that can sit inside ``<script type="application/json">``."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_SAFE)
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for char, escaped in _SCRIPT_SAFE:
+        text = text.replace(char, escaped)
+    return text
 
 
 def write_report(
@@ -816,6 +818,8 @@ _JS = r"""
   filter();
   render();
   renderNoPairs();
+  // For measurements: ms from navigation start to this script, and this script's own ms.
+  document.body.setAttribute("data-start-ms", Math.round(t0));
   document.body.setAttribute("data-render-ms", Math.round(performance.now() - t0));
 })();
 """
