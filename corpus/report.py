@@ -313,7 +313,7 @@ def _page_head(store: Path, s: StoreStats, documents: pl.DataFrame, title: str) 
 <label class="grow"><input type="search" id="f-text" placeholder="search English, Chinese or document…"></label>
 <span class="legend"><i class="q-low"></i>&lt; {LOW} <i class="q-mid"></i>&lt; {HIGH} <i class="q-high"></i>≥ {HIGH}</span>
 <div class="pager" id="pager-top"></div>
-<div class="status"><span id="shown">…</span> of <span id="total">{s.pairs}</span> pairs match
+<div class="status"><span id="shown">…</span> of <span id="total">{s.pairs:,}</span> pairs match
 <button type="button" id="expand">expand all</button><button type="button" id="collapse">collapse all</button></div>
 </nav>
 <main id="pairs"><noscript>The pairs need JavaScript to show; the summary above does not.</noscript></main>
