@@ -106,7 +106,6 @@ class _Session:
         if not todo:
             return
         self.connect()
-        _quiet_ray_data()
         items = [{"i": k, "doc_id": a.doc_id, "files": list(a.files), "en": a.en, "zh": a.zh}
                  for k, a in enumerate(todo)]
         blocks = math.ceil(len(items) / ARTICLES_PER_BLOCK)
@@ -116,6 +115,7 @@ class _Session:
             ds = ray.data.from_items(items, parallelism=blocks)
         # Results leave Ray in input order, so the driver's reorder buffer stays small.
         ds.context.execution_options.preserve_order = True
+        _quiet(ds.context)
         ds = ds.map_batches(_align_block, batch_size=None, batch_format="pyarrow",
                             fn_kwargs={"root": str(Path(root).absolute()),
                                        "settings": settings},
@@ -163,12 +163,11 @@ def _align_block(batch: pa.Table, root: str, settings: Settings) -> pa.Table:
         schema=RESULT_SCHEMA)
 
 
-def _quiet_ray_data() -> None:
+def _quiet(ctx: ray.data.DataContext) -> None:
     """No Ray Data progress bars or per-dataset INFO lines: the CLI has its own bar."""
-    log = logging.getLogger("ray.data")
-    log.setLevel(logging.ERROR)  # setting the flag logs a warning that says so
-    ctx = ray.data.DataContext.get_current()
     ctx.enable_progress_bars = False
     ctx.enable_operator_progress_bars = False
     ctx.enable_auto_log_stats = False
-    log.setLevel(logging.WARNING)
+    logging.getLogger("ray.data").setLevel(logging.WARNING)
+    # ... nor the warning that progress bars are off.
+    logging.getLogger("ray.data._internal.progress").setLevel(logging.ERROR)
