@@ -22,7 +22,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import lru_cache, reduce
+from functools import reduce
 from pathlib import Path
 from typing import BinaryIO
 
