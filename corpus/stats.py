@@ -141,7 +141,8 @@ def render_text(s: StoreStats) -> str:
         out += _more(len(s.reasons))
     if s.errors:
         out += ["", "documents in error"]
-        out += [f"  {e['doc_id']}: {e['reason']}" for e in s.errors[:TEXT_LIST_LIMIT]]
+        out += [f"  {e['reason']}" if (e["reason"] or "").startswith(e["doc_id"])
+                else f"  {e['doc_id']}: {e['reason']}" for e in s.errors[:TEXT_LIST_LIMIT]]
         out += _more(len(s.errors))
     if s.examples:
         out += ["", "examples"]
