@@ -42,7 +42,9 @@ def align(directory: Path, out: Path, jobs: int, engine: str, address: str | Non
 
     Example: bitext align articles/ -o store && bitext stats store
 
-    On a Ray cluster: bitext align /shared/articles -o store --engine ray --address auto
+    \b
+    On a Ray cluster (docs/scale-out.md):
+      bitext align /shared/articles -o store --engine ray --address auto
     """
     run = partial(run_align, jobs=jobs)
     engine_errors: tuple[type[Exception], ...] = ()
