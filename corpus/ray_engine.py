@@ -39,6 +39,7 @@ from typing import Any
 import pyarrow as pa
 import ray
 import ray.data
+import ray.exceptions
 
 from align import Settings
 from corpus.articles import Article
@@ -58,7 +59,8 @@ Result = tuple[dict[str, Any], list[dict[str, Any]]]
 
 
 class RayEngineError(Exception):
-    """Ray could not be started or reached, or lost results; the message is one line."""
+    """Ray could not be started or reached, a task failed, or results were lost; the
+    message is one line (the command line prints it without a traceback)."""
 
 
 def run_align_ray(root: Path, out: Path, settings: Settings, address: str | None = None,
@@ -131,7 +133,14 @@ class _Session:
                             num_cpus=1)
         pending: dict[int, bytes] = {}
         done = 0
-        for batch in ds.iter_batches(batch_size=None, batch_format="pyarrow"):
+        batches = iter(ds.iter_batches(batch_size=None, batch_format="pyarrow"))
+        while True:
+            try:
+                batch = next(batches, None)
+            except ray.exceptions.RayError as exc:  # e.g. bitext missing on a node
+                raise RayEngineError(f"a Ray task failed: {_cause(exc)}") from exc
+            if batch is None:
+                break
             for i, doc_id, blob in zip(batch["i"].to_pylist(), batch["doc_id"].to_pylist(),
                                        batch["result"].to_pylist()):
                 if i < done or i in pending:
@@ -144,6 +153,15 @@ class _Session:
                 done += 1
         if done != len(todo):
             raise RayEngineError(f"Ray returned {done} of {len(todo)} articles' results")
+
+
+def _cause(exc: BaseException) -> str:
+    """The root exception line of a Ray task error (Ray prints the stack itself)."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    for line in lines:
+        if re.match(r"^[\w.]+(Error|Exception|Interrupt|Exit)\b.*:", line):
+            return line
+    return lines[0] if lines else type(exc).__name__
 
 
 def _probe(address: str | None, timeout: float = 5.0) -> None:

@@ -4,8 +4,9 @@ Runs on a local Ray instance of 2 CPUs (started once for the module), on data/sa
 and, when ``../shared`` is present, on the 149 articles of
 ``../shared/bench/articles-dev``: the pairs and documents tables must equal the local
 run's exactly, with the same metadata (the run id aside). Also: reuse of unchanged
-articles across engines, a worker killed mid-task (Ray retries it; no row twice), no
-Ray needed when nothing is to align, and the one-line errors of the command line.
+articles across engines, a worker killed mid-task (Ray retries it; no row twice), a
+task failing for good (one line, the previous store kept), no Ray needed when nothing is
+to align, and the one-line errors of the command line.
 Skipped, with the reason, where Ray (the optional extra ``bitext[ray]``) is not
 installed -- except the test of the message that says to install it.
 """
@@ -121,6 +122,30 @@ def test_lost_worker_is_retried_without_duplicates(ray_cluster, tmp_path: Path,
     corpus.ray_engine.run_align_ray(SAMPLES, tmp_path / "ray", Settings())
     assert marker.exists()
     same_store(tmp_path / "local", tmp_path / "ray")
+
+
+def test_failing_task_is_one_line_and_keeps_the_store(ray_cluster, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A task that fails for good (here: a module missing on the worker, as when bitext
+    is not installed on a node) stops the run with one line; the previous store stays."""
+    import corpus.ray_engine
+
+    def fails(batch, root, settings):  # pickled by value into the workers
+        import bitext_is_not_installed_here  # noqa: F401
+
+    out = tmp_path / "out"
+    run_align(SAMPLES, out, Settings())
+    before = pl.read_parquet(pairs_path(out))
+    shutil.copy(SAMPLES / "blocked.md", tmp_path / "blocked.md")
+    monkeypatch.setattr(corpus.ray_engine, "_align_block", fails)
+    result = CliRunner().invoke(cli, ["align", str(tmp_path / "blocked.md"), "-o", str(out),
+                                      "--engine", "ray"])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines()[-1] == (
+        "Error: a Ray task failed: ModuleNotFoundError: "
+        "No module named 'bitext_is_not_installed_here'")
+    assert pl.read_parquet(pairs_path(out)).equals(before)
+    assert not list(out.glob(".bitext-run-*"))
 
 
 def test_nothing_to_align_needs_no_ray(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
