@@ -140,6 +140,7 @@ class Lexicon:
         self.t2s = t2s
         self._t2s_table = str.maketrans(t2s)
         self.english_stems: frozenset[str] = frozenset().union(*glosses.values())
+        self._features = lru_cache(maxsize=300_000)(self._word_features)
 
     @classmethod
     def load(cls) -> Lexicon:
@@ -157,7 +158,7 @@ class Lexicon:
 
     def word_features(self, word: str) -> tuple[str, ...]:
         """English stems (and number / Latin features) a Chinese word stands for."""
-        return _word_features(self, word)
+        return self._features(word)
 
     def zh_features(self, text: str) -> list[tuple[str, ...]]:
         """Per content word of a Chinese sentence, the tuple of features it may stand for."""
@@ -168,44 +169,33 @@ class Lexicon:
                 out.append(feats)
         return out
 
-
-@lru_cache(maxsize=300_000)
-def _word_features_cached(lex_id: int, word: str) -> tuple[str, ...]:
-    lex = _LEXICONS[lex_id]
-    if _LATIN_IN_ZH.fullmatch(word):
-        if word[0].isdigit():
-            return (number_feature(word),)
-        low = word.lower()
-        return () if low in STOP_WORDS else (stem(low),)
-    if not _HAN.search(word) or word in ZH_STOP_WORDS:
-        return ()
-    value = _chinese_number(word)
-    if value is not None:
-        return (f"#{value}",)
-    found = lex.glosses.get(word)
-    if found is not None:
-        return tuple(sorted(found))
-    # Unknown word: the glosses of its longest known pieces, left to right.
-    feats: set[str] = set()
-    i = 0
-    while i < len(word):
-        for j in range(min(len(word), i + 4), i, -1):
-            piece = lex.glosses.get(word[i:j])
-            if piece is not None and (j - i > 1 or len(word) <= 3):
-                feats |= piece
-                i = j
-                break
-        else:
-            i += 1
-    return tuple(sorted(feats))
-
-
-_LEXICONS: dict[int, Lexicon] = {}
-
-
-def _word_features(lex: Lexicon, word: str) -> tuple[str, ...]:
-    _LEXICONS.setdefault(id(lex), lex)
-    return _word_features_cached(id(lex), word)
+    def _word_features(self, word: str) -> tuple[str, ...]:
+        if _LATIN_IN_ZH.fullmatch(word):
+            if word[0].isdigit():
+                return (number_feature(word),)
+            low = word.lower()
+            return () if low in STOP_WORDS else (stem(low),)
+        if not _HAN.search(word) or word in ZH_STOP_WORDS:
+            return ()
+        value = _chinese_number(word)
+        if value is not None:
+            return (f"#{value}",)
+        found = self.glosses.get(word)
+        if found is not None:
+            return tuple(sorted(found))
+        # Unknown word: the glosses of its longest known pieces, left to right.
+        feats: set[str] = set()
+        i = 0
+        while i < len(word):
+            for j in range(min(len(word), i + 4), i, -1):
+                piece = self.glosses.get(word[i:j])
+                if piece is not None and (j - i > 1 or len(word) <= 3):
+                    feats |= piece
+                    i = j
+                    break
+            else:
+                i += 1
+        return tuple(sorted(feats))
 
 
 _GLOSS_SKIP = ("variant of", "see ", "surname ", "old variant", "classifier", "used in",

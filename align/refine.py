@@ -68,7 +68,7 @@ def split_for(parts: list[str], sentence: str, parts_lang: str = "en",
         for t in tokens:
             pos += len(t)
             ends.append(pos)
-        words = [w for w in tokens]
+        words = tokens
         feats = [set(lex.word_features(w)) if w.strip() else set() for w in words]
     else:
         stems = [{f for fs in lex.zh_features(p) for f in fs} for p in parts]

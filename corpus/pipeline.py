@@ -135,10 +135,10 @@ def align_article(article: Article, root: Path, settings: Settings) -> tuple[dic
         doc["reason"] = str(exc)
         return doc, []
     widgets = [b.text for b, _ in raw if is_widget(b.text)]
-    blocks = [part for b, want in raw if not is_widget(b.text)
+    blocks = [part for b, want in raw if b.text not in widgets
               for part in split_blocks([b]) if not want or part.lang == want]
     (en, repeated_en), (zh, repeated_zh) = _stream(blocks, "en"), _stream(blocks, "zh")
-    layout = detect_layout(blocks, article.two_files)
+    layout = block_layout = detect_layout(blocks, article.two_files)
     if layout not in ("two_files", "empty"):
         # A few quoted fragments do not make an article bilingual.
         if len(en) <= MINOR_SHARE * len(zh):
@@ -195,7 +195,7 @@ def align_article(article: Article, root: Path, settings: Settings) -> tuple[dic
             r["layout"] = layout
     if rows and layout in ("zh_only", "en_only"):
         # The guest language held translations after all: keep the layout of the blocks.
-        doc["layout"] = layout = detect_layout(blocks, article.two_files)
+        doc["layout"] = layout = block_layout
         for r in rows:
             r["layout"] = layout
     if not rows:

@@ -102,11 +102,6 @@ def _nfkc(text: str | None) -> str:
     return unicodedata.normalize("NFKC", text or "")
 
 
-@lru_cache(maxsize=1)
-def _lexicon() -> Lexicon:
-    return Lexicon.load()
-
-
 @dataclass(frozen=True, slots=True)
 class _English:
     """What the score needs from an English sentence (NFKC-normalised)."""
@@ -146,7 +141,7 @@ class _Chinese:
 @lru_cache(maxsize=SIDE_CACHE)
 def _en_side(text: str) -> _English:
     feats = tuple(en_features(text))
-    lexical = _lexicon().english_stems
+    lexical = Lexicon.load().english_stems
     lower = frozenset(_WORD.findall(text.lower()))
     hard: set[str] = set()
     if _SPECIAL_HINT.search(text):
@@ -186,7 +181,7 @@ def _is_special(word: str) -> bool:
 
 @lru_cache(maxsize=SIDE_CACHE)
 def _zh_side(text: str) -> _Chinese:
-    per_word = tuple(f for f in map(_zh_word, _lexicon().zh_words(text)) if f)
+    per_word = tuple(f for f in map(_zh_word, Lexicon.load().zh_words(text)) if f)
     union = frozenset().union(*per_word)
     latin = tuple((t.lower(), len(_NOT_LATIN.sub("", t))) for t in _WORD.findall(text))
     words = {t for t, _ in latin}
@@ -225,7 +220,7 @@ def _zh_word(word: str) -> tuple[str, ...]:
     (num_agree and purity compare those) and function words."""
     if _WORD.fullmatch(word) or _NUMBER.fullmatch(word):
         return ()
-    return _lexicon().word_features(word)
+    return Lexicon.load().word_features(word)
 
 
 def _copy_share(a: frozenset[str], a_chars: int, b: frozenset[str]) -> float:
