@@ -7,7 +7,7 @@
 from align.aligner import Settings, align_sentences
 from align.bead import Bead, check_cover
 from align.dp import Params
-from align.refine import headline_ends, is_unpunctuated, split_for
+from align.refine import is_unpunctuated, split_for, split_headline
 
-__all__ = ["Bead", "Params", "Settings", "align_sentences", "check_cover", "headline_ends",
-           "is_unpunctuated", "split_for"]
+__all__ = ["Bead", "Params", "Settings", "align_sentences", "check_cover", "is_unpunctuated",
+           "split_for", "split_headline"]

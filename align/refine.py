@@ -3,7 +3,8 @@
 Pages often run a headline into the first sentence without punctuation. When one
 side of a 2-1 bead starts with such a headline, the single sentence of the other side
 usually holds both translations back to back: find the word boundary that best divides
-it between the two, by dictionary coverage and length.
+it between the two, by dictionary coverage and length. When both sides run the headline
+in, search the English cut and the Chinese cut together.
 """
 
 from __future__ import annotations
@@ -12,8 +13,11 @@ import re
 
 from align.lexicon import STOP_WORDS, Lexicon, en_features, stem
 
-_PUNCT_START = re.compile(r"[，。、；：！？,.;:!?）)\]」』”’]")
+_PUNCT_START = re.compile(r"[，。、；：！？,.;:!?）)\]」』”’》]")
 _TERMINAL = re.compile(r"[.!?。！？…:：;；\"'”’」』)）]\s*$")
+# A piece that stands for an unpunctuated headline does not end in clause punctuation.
+_CLAUSE_END = re.compile(r"[，、；：,;:（(“「『《]\s*$")
+_PAIRS = ("“”", "「」", "『』", "（）", "()", "《》", "[]")
 
 
 def is_unpunctuated(sentence: str) -> bool:
@@ -25,25 +29,30 @@ _VERBS_OF_SAYING = {"said", "says", "told", "asked", "added", "wrote", "called",
 _TITLES = {"president", "minister", "senator", "judge", "king", "queen", "prince", "general",
            "secretary", "governor", "mayor", "chancellor", "professor", "dr", "mr", "mrs", "ms",
            "sir", "lord", "pope", "chairman", "director", "coach", "captain", "officer"}
-_HEADLINE_END = re.compile(r"(?<=[A-Za-z0-9'’\")])\s+(?=[A-Z][a-z]+\s+[a-z])")
+_BEFORE_CAPITAL = re.compile(r"(?<=[A-Za-z0-9'’\")%])\s+(?=['\"‘“]?[A-Z0-9])")
+_SENTENCE_END = re.compile(r"[a-z]{2}[.!?]\s|[!?]\s|[;；]")
 
 
 def headline_ends(sentence: str) -> list[int]:
-    """Offsets where an English headline of 3 to 20 words may end inside ``sentence``:
-    an unpunctuated word followed by a capitalised word and a lowercase one."""
-    gloss_stems = Lexicon.load().english_stems
+    """Offsets where an English headline of 3 to 25 words may end inside ``sentence``:
+    an unpunctuated word followed by a capitalised word or a number, and the rest a
+    sentence of 4 words or more with its final punctuation. A headline holds no sentence
+    end and at most one colon, after a short label ("Watch: ...")."""
+    if is_unpunctuated(sentence):
+        return []  # a title alone
     out = []
-    for m in _HEADLINE_END.finditer(sentence):
+    for m in _BEFORE_CAPITAL.finditer(sentence):
         head = sentence[:m.start()]
         words = head.split()
-        if not 3 <= len(words) <= 20 or re.search(r"[,;:，；：]", head):
-            continue  # a headline has no clause punctuation
+        if not 3 <= len(words) <= 25 or _SENTENCE_END.search(head + " ") or \
+                len(sentence[m.end():].split()) < 4:
+            continue
+        colons = [k for k, w in enumerate(words) if w.endswith(":")]
+        if len(colons) > 1 or (colons and colons[0] > 4):
+            continue
         last = words[-1].lower().strip("'\"’.")
         if last in STOP_WORDS or last in _VERBS_OF_SAYING or last in _TITLES:
             continue  # "... and God divided", "... said Trump was", "President Trump"
-        opener = sentence[m.end():].split()[0]
-        if opener.lower() in STOP_WORDS or stem(opener) not in gloss_stems:
-            continue  # a name ("Theresa May said") rather than a sentence opener
         out.append(m.start())
     return out
 
@@ -55,6 +64,29 @@ def split_for(parts: list[str], sentence: str, parts_lang: str = "en",
     :param parts_lang: language of ``parts`` (``sentence`` is in the other one).
     :return: the two pieces, or None when no division is convincing.
     """
+    found = _divide(parts, sentence, parts_lang, min_coverage)
+    return found[1] if found else None
+
+
+def split_headline(en: str, zh: str, min_coverage: float = 0.3) -> tuple[
+        tuple[str, str], tuple[str, str]] | None:
+    """Divide a sentence pair that runs a headline into its first sentence on both sides.
+
+    :return: ``((head_en, head_zh), (rest_en, rest_zh))``, or None when no pair of cuts
+        gives two convincing translations.
+    """
+    best: tuple[float, tuple[tuple[str, str], tuple[str, str]]] | None = None
+    for cut in headline_ends(en):
+        head, rest = en[:cut].strip(), en[cut:].strip()
+        found = _divide([head, rest], zh, "en", min_coverage)
+        if found and (best is None or found[0] > best[0]):
+            best = found[0], ((head, found[1][0]), (rest, found[1][1]))
+    return best[1] if best else None
+
+
+def _divide(parts: list[str], sentence: str, parts_lang: str,
+            min_coverage: float) -> tuple[float, tuple[str, str]] | None:
+    """The best division of ``sentence`` for ``parts`` and its score."""
     if len(parts) != 2:
         return None
     lex = Lexicon.load()
@@ -80,26 +112,49 @@ def split_for(parts: list[str], sentence: str, parts_lang: str = "en",
         return None
     share = len(parts[0]) / max(len(parts[0]) + len(parts[1]), 1)
     total = sum(len(w) for w in words)
-    best, best_k = -1.0, 0
+    best, best_k = -1e9, 0
+    content = max(1, sum(1 for f in feats if f))
     prefix = 0
     for k in range(1, len(words)):
         prefix += len(words[k - 1])
         ratio = prefix / total
         if not 0.4 * share <= ratio <= min(1.0, 2.5 * share) or ratio >= 0.95:
             continue
-        if _PUNCT_START.match(sentence[ends[k - 1]:].lstrip()):
-            continue  # a piece never starts with punctuation
+        head = sentence[:ends[k - 1]]
+        if _PUNCT_START.match(sentence[ends[k - 1]:].lstrip()) or not _may_end(head):
+            continue  # a piece never starts with punctuation nor ends inside quotes
         a = _coverage(stems[0], feats[:k])
         b = _coverage(stems[1], feats[k:])
         if min(a, b) < min_coverage:
             continue
-        score = a + b - abs(ratio - share)
+        # Stems translated on each side, plus words placed with what they translate; a
+        # word translating nothing moves by length alone, whichever piece is shorter.
+        placed = sum(1 for f in feats[:k] if f & stems[0]) + \
+            sum(1 for f in feats[k:] if f & stems[1])
+        score = _recall(stems[0], feats[:k]) + _recall(stems[1], feats[k:]) + \
+            placed / content - abs(ratio - share)
         if score > best:
             best, best_k = score, k
     if best_k == 0:
         return None
     cut = ends[best_k - 1]
-    return sentence[:cut].strip(), sentence[cut:].strip()
+    return best, (sentence[:cut].strip(), sentence[cut:].strip())
+
+
+def _may_end(head: str) -> bool:
+    """True if an unpunctuated piece may end here: not after clause punctuation, not
+    inside quotes or brackets."""
+    if _CLAUSE_END.search(head) or head.count('"') % 2:
+        return False
+    return all(head.count(a) == head.count(b) for a, b in _PAIRS)
+
+
+def _recall(stems: set[str], feats: list[set[str]]) -> float:
+    """Share of the stems some word translates."""
+    content = [f for f in feats if f]
+    if not content or not stems:
+        return 0.0
+    return len(set().union(*content) & stems) / len(stems)
 
 
 def _coverage(stems: set[str], feats: list[set[str]]) -> float:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from align import Bead, Settings, align_sentences, headline_ends, is_unpunctuated, split_for
+from align import Bead, Settings, align_sentences, is_unpunctuated, split_for, split_headline
 from corpus.articles import Article
 from corpus.blocks import Block, ReadError
 from corpus.langsplit import split_blocks
@@ -24,7 +24,7 @@ from corpus.sentences import split
 
 # Bumped whenever reading, splitting or pairing changes the rows an article gives, so
 # that a re-run does not keep rows made by older code.
-PIPELINE_VERSION = 6
+PIPELINE_VERSION = 7
 MIN_EN_WORDS = 3  # shorter English sides are labels and widgets ("Hot", "Quality")
 MINOR_SHARE = 0.1  # a language with at most this share of the other's sentences is a guest
 GUEST_MIN_QUALITY = 0.5  # pairs in such an article need at least this quality
@@ -153,10 +153,12 @@ def align_article(article: Article, root: Path, settings: Settings) -> tuple[dic
         [Bead((), (j,)) for j in range(len(zh))]
     source = " + ".join(article.files)
     rows, used_en, used_zh = [], set(), set()
+    first = True
     for b in beads:
         if not b.src or not b.tgt:
             continue
-        for src, tgt, text_en, text_zh in _pieces(b, en, zh):
+        pieces, first = _pieces(b, en, zh, first), False
+        for src, tgt, text_en, text_zh in pieces:
             if len(_WORD.findall(text_en)) < MIN_EN_WORDS:
                 continue
             used_en.update(src)
@@ -203,12 +205,13 @@ def align_article(article: Article, root: Path, settings: Settings) -> tuple[dic
     return doc, rows
 
 
-def _pieces(b: Bead, en: list[Sentence], zh: list[Sentence]) -> list[
+def _pieces(b: Bead, en: list[Sentence], zh: list[Sentence], first: bool) -> list[
         tuple[tuple[int, ...], tuple[int, ...], str, str]]:
     """The pairs of a bead: usually the bead itself. A headline run into a sentence
     makes two pairs where the other side divides in two the same way (a 2-1 bead
-    whose pair side starts with a headline, or a 1-1 bead opening a paragraph on
-    both sides); both pairs then name the same divided sentence."""
+    whose pair side starts with a headline, or the article's first 1-1 bead, where
+    a title may run into the first sentence on both sides); both pairs then name the
+    same divided sentence."""
     text_en = " ".join(en[i].text for i in b.src)
     text_zh = "".join(zh[j].text for j in b.tgt)
     whole = [(b.src, b.tgt, text_en, text_zh)]
@@ -222,18 +225,11 @@ def _pieces(b: Bead, en: list[Sentence], zh: list[Sentence]) -> list[
         if pieces:
             return [(b.src, (b.tgt[0],), pieces[0], zh[b.tgt[0]].text),
                     (b.src, (b.tgt[1],), pieces[1], zh[b.tgt[1]].text)]
-    if b.kind == "1-1" and _opens_paragraph(en, b.src[0]) and _opens_paragraph(zh, b.tgt[0]):
-        # Headlines run into the first sentence on both sides.
-        for cut in headline_ends(text_en):
-            head, rest = text_en[:cut].strip(), text_en[cut:].strip()
-            pieces = split_for([head, rest], text_zh, "en", min_coverage=0.3)
-            if pieces:
-                return [(b.src, b.tgt, head, pieces[0]), (b.src, b.tgt, rest, pieces[1])]
+    if b.kind == "1-1" and first:
+        found = split_headline(text_en, text_zh)
+        if found:
+            return [(b.src, b.tgt, *found[0]), (b.src, b.tgt, *found[1])]
     return whole
-
-
-def _opens_paragraph(stream: list[Sentence], k: int) -> bool:
-    return k == 0 or stream[k - 1].para != stream[k].para
 
 
 def _left_out(stream: list[Sentence], used: set[int], joiner: str) -> list[str]:

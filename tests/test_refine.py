@@ -1,0 +1,30 @@
+"""Dividing run-on headlines: the pieces are the translations of each other's parts."""
+
+from align import split_for, split_headline
+
+
+def test_headline_run_into_first_sentence_on_both_sides_is_divided():
+    en = ("Police arrest man, 32, on suspicion of murder after woman is stabbed to death "
+          "A man has been arrested on suspicion of murder after a woman was stabbed to death "
+          "in Birkenhead.")
+    zh = ("女子被刀捅死后，警察逮捕了一名涉嫌谋杀的32岁男子今天早晨在伯肯黑德，"
+          "一名女子被刀捅死后，一名男子因涉嫌谋杀而被捕。")
+    assert split_headline(en, zh) == (
+        ("Police arrest man, 32, on suspicion of murder after woman is stabbed to death",
+         "女子被刀捅死后，警察逮捕了一名涉嫌谋杀的32岁男子"),
+        ("A man has been arrested on suspicion of murder after a woman was stabbed to death "
+         "in Birkenhead.", "今天早晨在伯肯黑德，一名女子被刀捅死后，一名男子因涉嫌谋杀而被捕。"))
+
+
+def test_an_ordinary_sentence_is_not_divided():
+    assert split_headline("In the beginning God created the heaven and the earth.",
+                          "起初神创造天地。") is None
+
+
+def test_the_chinese_side_is_not_cut_inside_quotes():
+    head, rest = split_for(
+        ["Welsh AMs worried about 'looking like muppets'",
+         "There is consternation among some AMs at a suggestion their title should change."],
+        "威尔士国民议会议员担心“看起来像笨蛋”有人提议应将议员的头衔改掉，这让有些议员惊愕不已。")
+    assert head == "威尔士国民议会议员担心“看起来像笨蛋”"
+    assert rest.startswith("有人提议")
