@@ -102,14 +102,16 @@ def write_article(folder: Path, name: str, layout: str, title: tuple[str, str],
     return written
 
 
-def generate(root: Path, n: int, pairs: list[tuple[str, str]], seed: int = 0) -> int:
-    """Write ``n`` articles under ``root``; the number of characters written."""
+def generate(root: Path, n: int, pairs: list[tuple[str, str]], seed: int = 0,
+             sentences: tuple[int, int] = (6, 24)) -> int:
+    """Write ``n`` articles of ``sentences`` (lowest, highest) sentence pairs under
+    ``root``; the number of characters written."""
     rng = random.Random(seed)
     chars = 0
     for k in range(n):
         folder = root / f"part{k // PER_FOLDER:03d}"
         folder.mkdir(parents=True, exist_ok=True)
-        size = rng.randint(6, 24)
+        size = rng.randint(*sentences)
         start = rng.randrange(len(pairs))
         chosen = [pairs[(start + i) % len(pairs)] for i in range(size + 1)]
         layout = LAYOUTS[k % len(LAYOUTS)]
@@ -139,7 +141,14 @@ def main() -> None:
                         help="comma-separated numbers of articles (default: 300,1200)")
     parser.add_argument("--jobs", default="1,2",
                         help="comma-separated --jobs values to time (default: 1,2)")
+    parser.add_argument("--sentences", default="6,24",
+                        help="lowest,highest sentence pairs per article (default: 6,24; "
+                        "200,300 makes 10,000 articles about 500 MB)")
+    parser.add_argument("--tmp", type=Path, default=None,
+                        help="directory for the articles and stores (default: the system's "
+                        "temporary directory)")
     opts = parser.parse_args()
+    lo, hi = (int(x) for x in opts.sentences.split(","))
     sizes = [int(n) for n in opts.sizes.split(",")]
     jobs = [int(j) for j in opts.jobs.split(",")]
     pairs, source = sentence_pairs()
@@ -150,10 +159,10 @@ def main() -> None:
     print(f"{'N':>6}{'files':>7}{'MB':>7}{'chars':>11}{'jobs':>5}{'seconds':>9}"
           f"{'articles/s':>11}{'chars/s':>9}{'pairs':>8}{'errors':>7}{'tree peak MiB':>15}"
           f"{'max proc MiB':>14}", flush=True)
-    with tempfile.TemporaryDirectory(prefix="bitext-scale-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="bitext-scale-bench-", dir=opts.tmp) as tmp:
         for n in sizes:
             root = Path(tmp) / f"articles{n}"
-            chars = generate(root, n, pairs)
+            chars = generate(root, n, pairs, sentences=(lo, hi))
             files = sum(1 for f in root.rglob("*") if f.is_file())
             size = megabytes(root)
             for j in jobs:

@@ -30,11 +30,15 @@ from corpus.store import (
     StoreWriter,
     clean_scratch,
     documents_path,
+    frame,
     pairs_path,
     read_metadata,
 )
 
 BATCH = 200  # articles per batch written to the store
+# Articles per task sent to a --jobs worker: with one article a task, the pool's
+# bookkeeping thread woke for every task and took a third of the writing process's CPU.
+CHUNK = 8
 
 
 @dataclass
@@ -142,7 +146,7 @@ def _results(root: Path, settings: Settings, todo: list[Article],
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["corpus.worker"])
     with ctx.Pool(jobs) as pool:
-        yield from pool.imap(work, todo, chunksize=1)
+        yield from pool.imap(work, todo, chunksize=CHUNK)
 
 
 def _flush(writer: StoreWriter, out: Path, docs: list[dict[str, Any]],
@@ -151,8 +155,8 @@ def _flush(writer: StoreWriter, out: Path, docs: list[dict[str, Any]],
     in doc_id order."""
     if not docs and not reuse:
         return 0
-    new_docs = pl.DataFrame(docs, schema=DOCUMENTS_SCHEMA)
-    new_pairs = pl.DataFrame(pairs, schema=PAIRS_SCHEMA)
+    new_docs = frame(docs, DOCUMENTS_SCHEMA)
+    new_pairs = frame(pairs, PAIRS_SCHEMA)
     if reuse:
         old_docs = pl.scan_parquet(documents_path(out)).filter(pl.col("doc_id").is_in(reuse))
         old_pairs = pl.scan_parquet(pairs_path(out)).filter(pl.col("doc_id").is_in(reuse))

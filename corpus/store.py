@@ -13,7 +13,9 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import polars as pl
 
 from corpus.quality import QUALITY_COLUMNS
@@ -59,6 +61,33 @@ DOCUMENTS_SCHEMA: dict[str, pl.DataType] = {
     "unaligned_en": pl.List(pl.String()),  # paragraphs (or their parts) left out
     "unaligned_zh": pl.List(pl.String()),
 }
+
+
+def frame(rows: list[dict[str, Any]], schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """Rows (dicts) as a frame of ``schema``, built column by column.
+
+    Polars builds a list value from Python one Series at a time; flattening each list
+    column and grouping it back is 6x faster, and this runs in the one process that
+    writes while ``--jobs`` workers align.
+    """
+    n = len(rows)
+    columns: dict[str, pl.Series] = {}
+    for name, dtype in schema.items():
+        if not isinstance(dtype, pl.List):
+            columns[name] = pl.Series(name, [r[name] for r in rows], dtype=dtype)
+            continue
+        lengths = [len(r[name]) for r in rows]
+        flat = pl.DataFrame({
+            "row": np.repeat(np.arange(n, dtype=np.int64), lengths),
+            name: pl.Series([x for r in rows for x in r[name]], dtype=dtype.inner),
+        })
+        grouped = flat.group_by("row", maintain_order=True).agg(name)
+        if grouped.height < n:  # rows with an empty list
+            grouped = pl.DataFrame({"row": np.arange(n, dtype=np.int64)}).join(
+                grouped, on="row", how="left", maintain_order="left").with_columns(
+                pl.col(name).fill_null(pl.lit([], dtype=dtype)))
+        columns[name] = grouped[name].alias(name)
+    return pl.DataFrame(columns, schema=schema)
 
 
 def pairs_path(out: Path) -> Path:
