@@ -21,8 +21,10 @@ dictionary cache and compiles the aligner's kernels.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import random
 import tempfile
+import time
 from html import escape
 from pathlib import Path
 
@@ -121,6 +123,28 @@ def generate(root: Path, n: int, pairs: list[tuple[str, str]], seed: int = 0,
     return chars
 
 
+def _spin(_: int) -> float:
+    start = time.perf_counter()
+    x = 0
+    for i in range(30_000_000):
+        x += i
+    return time.perf_counter() - start
+
+
+def parallel_ceiling(repeats: int = 3) -> float:
+    """How much faster two processes do two equal CPU-bound loops than one process does
+    one (median of ``repeats``): the best any ``--jobs 2`` can do on this machine, 2.0
+    on two free cores, less where the cores share a physical core or a busy host."""
+    ratios = []
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        for _ in range(repeats):
+            one = _spin(0)
+            start = time.perf_counter()
+            pool.map(_spin, [0, 1])
+            ratios.append(2 * one / (time.perf_counter() - start))
+    return sorted(ratios)[len(ratios) // 2]
+
+
 def megabytes(root: Path) -> float:
     return sum(f.stat().st_size for f in root.rglob("*") if f.is_file()) / 1e6
 
@@ -153,9 +177,11 @@ def main() -> None:
     jobs = [int(j) for j in opts.jobs.split(",")]
     pairs, source = sentence_pairs()
     warm = warm_caches()
+    ceiling = parallel_ceiling()
     print(f"Articles built from {len(pairs):,} sentence pairs of {source}, layouts rotating "
           f"over {', '.join(LAYOUTS)}; {machine()}. Caches warmed first ({warm:.1f} s), "
-          "not in the timings.")
+          f"not in the timings. Two CPU-bound processes run {ceiling:.2f}x one here "
+          "(the ceiling for --jobs 2).")
     print(f"{'N':>6}{'files':>7}{'MB':>7}{'chars':>11}{'jobs':>5}{'seconds':>9}"
           f"{'articles/s':>11}{'chars/s':>9}{'pairs':>8}{'errors':>7}{'tree peak MiB':>15}"
           f"{'max proc MiB':>14}", flush=True)
