@@ -16,6 +16,11 @@ from align.lexicon import STOP_WORDS, Lexicon, en_features, stem
 _PUNCT_START = re.compile(r"[，。、；：！？,.;:!?）)\]」』”’》]")
 _TERMINAL = re.compile(r"[.!?。！？…:：;；\"'”’」』)）]\s*$")
 # A piece that stands for an unpunctuated headline does not end in clause punctuation.
+# Chinese words a phrase does not end with (prepositions, conjunctions, pronouns,
+# determiners) or start with (aspect and structural particles).
+_ZH_NO_END = frozenset("的 在 和 与 及 对 把 被 将 从 向 为 以 如果 因为 虽然 但 而 你 我 他 她 它 "
+                       "这 那 其 该 一 每 各 由".split())
+_ZH_NO_START = frozenset("的 了 着 过 地 得 们".split())
 _CLAUSE_END = re.compile(r"[，、；：,;:（(“「『《]\s*$")
 _PAIRS = ("“”", "「」", "『』", "（）", "()", "《》", "[]")
 
@@ -123,6 +128,8 @@ def _divide(parts: list[str], sentence: str, parts_lang: str,
         head = sentence[:ends[k - 1]]
         if _PUNCT_START.match(sentence[ends[k - 1]:].lstrip()) or not _may_end(head):
             continue  # a piece never starts with punctuation nor ends inside quotes
+        if parts_lang == "en" and (words[k - 1] in _ZH_NO_END or words[k] in _ZH_NO_START):
+            continue  # nor ends on a preposition or pronoun, nor starts with a particle
         a = _coverage(stems[0], feats[:k])
         b = _coverage(stems[1], feats[k:])
         if min(a, b) < min_coverage:

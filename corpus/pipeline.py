@@ -151,6 +151,7 @@ def align_article(article: Article, root: Path, settings: Settings) -> tuple[dic
                             [s.para for s in en], [s.para for s in zh], settings) \
         if en and zh else [Bead((i,), ()) for i in range(len(en))] + \
         [Bead((), (j,)) for j in range(len(zh))]
+    beads = _rejoin_headlines(beads, en, zh)
     source = " + ".join(article.files)
     rows, used_en, used_zh = [], set(), set()
     first = True
@@ -230,6 +231,28 @@ def _pieces(b: Bead, en: list[Sentence], zh: list[Sentence], first: bool) -> lis
         if found:
             return [(b.src, b.tgt, *found[0]), (b.src, b.tgt, *found[1])]
     return whole
+
+
+def _rejoin_headlines(beads: list[Bead], en: list[Sentence], zh: list[Sentence]) -> list[Bead]:
+    """An unpunctuated sentence left out just before a 1-1 bead is often a headline
+    whose translation the other side ran into its next sentence: make the two one
+    2-1 (or 1-2) bead when that sentence divides convincingly between them."""
+    out: list[Bead] = []
+    for b in beads:
+        prev = out[-1] if out else None
+        if prev is not None and b.kind == "1-1":
+            if prev.kind == "1-0" and prev.src[0] + 1 == b.src[0] and \
+                    is_unpunctuated(en[prev.src[0]].text) and split_for(
+                        [en[prev.src[0]].text, en[b.src[0]].text], zh[b.tgt[0]].text, "en"):
+                out[-1] = Bead(prev.src + b.src, b.tgt, b.score)
+                continue
+            if prev.kind == "0-1" and prev.tgt[0] + 1 == b.tgt[0] and \
+                    is_unpunctuated(zh[prev.tgt[0]].text) and split_for(
+                        [zh[prev.tgt[0]].text, zh[b.tgt[0]].text], en[b.src[0]].text, "zh"):
+                out[-1] = Bead(b.src, prev.tgt + b.tgt, b.score)
+                continue
+        out.append(b)
+    return out
 
 
 def _left_out(stream: list[Sentence], used: set[int], joiner: str) -> list[str]:

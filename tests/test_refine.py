@@ -28,3 +28,14 @@ def test_the_chinese_side_is_not_cut_inside_quotes():
         "威尔士国民议会议员担心“看起来像笨蛋”有人提议应将议员的头衔改掉，这让有些议员惊愕不已。")
     assert head == "威尔士国民议会议员担心“看起来像笨蛋”"
     assert rest.startswith("有人提议")
+
+
+def test_a_chinese_piece_does_not_end_on_a_pronoun_or_conjunction():
+    assert split_for(
+        ["Paris fashion shows reveal latest line in massive headwear on it's way to a High "
+         "Street near you", "If you want to upsize your hat collection or completely block "
+         "out the sun then look no further."],
+        "巴黎时装秀上超大头饰粉墨登场，即将飞入寻常百姓家如果你想再添几件精品帽饰，"
+        "或彻底抵挡太阳照射，那别再观望了。") == (
+        "巴黎时装秀上超大头饰粉墨登场，即将飞入寻常百姓家",
+        "如果你想再添几件精品帽饰，或彻底抵挡太阳照射，那别再观望了。")
