@@ -25,7 +25,9 @@ from corpus.sentences import split
 # Bumped whenever reading, splitting or pairing changes the rows an article gives, so
 # that a re-run does not keep rows made by older code.
 PIPELINE_VERSION = 7
-MIN_EN_WORDS = 3  # shorter English sides are labels and widgets ("Hot", "Quality")
+# An English side needs a word: a number alone ("70") is a score widget. One-word headings
+# ("Methods" / "方法") are kept; widget lines ("Hot 热度") are left out by is_widget.
+MIN_EN_WORDS = 1
 MINOR_SHARE = 0.1  # a language with at most this share of the other's sentences is a guest
 GUEST_MIN_QUALITY = 0.5  # pairs in such an article need at least this quality
 _WORD = re.compile(r"[A-Za-z]+")
