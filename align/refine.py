@@ -43,6 +43,9 @@ def headline_ends(sentence: str) -> list[int]:
     an unpunctuated word followed by a capitalised word or a number, and the rest a
     sentence of 4 words or more with its final punctuation. A headline holds no sentence
     end and at most one colon, after a short label ("Watch: ...")."""
+    restart = _restart(sentence)
+    if restart is not None:
+        return [restart]
     if is_unpunctuated(sentence):
         return []  # a title alone
     out = []
@@ -60,6 +63,21 @@ def headline_ends(sentence: str) -> list[int]:
             continue  # "... and God divided", "... said Trump was", "President Trump"
         out.append(m.start())
     return out
+
+
+def _restart(sentence: str) -> int | None:
+    """Where a sentence starts again with its own first two words after 3 to 25 words,
+    as a first sentence repeating its headline does ("New cancer vaccine can teach ...
+    New cancer vaccine can teach ... and kill them"); else None."""
+    spans = [m.span() for m in re.finditer(r"\S+", sentence)]
+    words = [sentence[a:b] for a, b in spans]
+    if len(words) < 8 or not words[0][:1].isupper():
+        return None
+    for k in range(3, min(len(words) - 4, 26)):
+        if words[k:k + 2] == words[:2] and not _SENTENCE_END.search(
+                sentence[:spans[k][0]]) and is_unpunctuated(sentence[:spans[k - 1][1]]):
+            return spans[k - 1][1]
+    return None
 
 
 def split_for(parts: list[str], sentence: str, parts_lang: str = "en",

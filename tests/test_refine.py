@@ -39,3 +39,12 @@ def test_a_chinese_piece_does_not_end_on_a_pronoun_or_conjunction():
         "或彻底抵挡太阳照射，那别再观望了。") == (
         "巴黎时装秀上超大头饰粉墨登场，即将飞入寻常百姓家",
         "如果你想再添几件精品帽饰，或彻底抵挡太阳照射，那别再观望了。")
+
+
+def test_a_first_sentence_repeating_its_headline_is_divided_where_it_starts_again():
+    en = ("New cancer vaccine can teach the immune system to 'see' rogue cells New cancer "
+          "vaccine can teach the immune system to 'see' rogue cells and kill them")
+    zh = "新型癌症疫苗可以教会免疫系统“看到”癌细胞新型癌症疫苗可以教会免疫系统“看到”癌细胞并杀死它们"
+    (head_en, head_zh), (rest_en, rest_zh) = split_headline(en, zh)
+    assert head_en == "New cancer vaccine can teach the immune system to 'see' rogue cells"
+    assert rest_en.endswith("and kill them") and rest_zh.endswith("并杀死它们")
