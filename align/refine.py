@@ -22,6 +22,7 @@ _ZH_NO_END = frozenset("的 在 和 与 及 对 把 被 将 从 向 为 以 如�
                        "这 那 其 该 一 每 各 由".split())
 _ZH_NO_START = frozenset("的 了 着 过 地 得 们".split())
 _CLAUSE_END = re.compile(r"[，、；：,;:（(“「『《]\s*$")
+_CLAUSE_CUT = re.compile(r"[;:]$")
 _PAIRS = ("“”", "「」", "『』", "（）", "()", "《》", "[]")
 
 
@@ -81,13 +82,16 @@ def _restart(sentence: str) -> int | None:
 
 
 def split_for(parts: list[str], sentence: str, parts_lang: str = "en",
-              min_coverage: float = 0.15) -> tuple[str, str] | None:
+              min_coverage: float = 0.15, at_clause: bool = False) -> tuple[str, str] | None:
     """Divide ``sentence`` into two pieces translating ``parts[0]`` and ``parts[1]``.
 
     :param parts_lang: language of ``parts`` (``sentence`` is in the other one).
+    :param at_clause: cut only after a colon or semicolon followed by a capital letter
+        (in English, where a new verse or quotation starts), instead of where an
+        unpunctuated headline may end.
     :return: the two pieces, or None when no division is convincing.
     """
-    found = _divide(parts, sentence, parts_lang, min_coverage)
+    found = _divide(parts, sentence, parts_lang, min_coverage, at_clause)
     return found[1] if found else None
 
 
@@ -107,8 +111,8 @@ def split_headline(en: str, zh: str, min_coverage: float = 0.3) -> tuple[
     return best[1] if best else None
 
 
-def _divide(parts: list[str], sentence: str, parts_lang: str,
-            min_coverage: float) -> tuple[float, tuple[str, str]] | None:
+def _divide(parts: list[str], sentence: str, parts_lang: str, min_coverage: float,
+            at_clause: bool = False) -> tuple[float, tuple[str, str]] | None:
     """The best division of ``sentence`` for ``parts`` and its score."""
     if len(parts) != 2:
         return None
@@ -144,7 +148,10 @@ def _divide(parts: list[str], sentence: str, parts_lang: str,
         if not 0.4 * share <= ratio <= min(1.0, 2.5 * share) or ratio >= 0.95:
             continue
         head = sentence[:ends[k - 1]]
-        if _PUNCT_START.match(sentence[ends[k - 1]:].lstrip()) or not _may_end(head):
+        if at_clause:
+            if not _CLAUSE_CUT.search(head) or not sentence[ends[k - 1]:].lstrip()[:1].isupper():
+                continue
+        elif _PUNCT_START.match(sentence[ends[k - 1]:].lstrip()) or not _may_end(head):
             continue  # a piece never starts with punctuation nor ends inside quotes
         if parts_lang == "en" and (words[k - 1] in _ZH_NO_END or words[k] in _ZH_NO_START):
             continue  # nor ends on a preposition or pronoun, nor starts with a particle

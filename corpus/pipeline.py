@@ -28,6 +28,7 @@ PIPELINE_VERSION = 7
 # An English side needs a word: a number alone ("70") is a score widget. One-word headings
 # ("Methods" / "方法") are kept; widget lines ("Hot 热度") are left out by is_widget.
 MIN_EN_WORDS = 1
+CLAUSE_MIN_COVERAGE = 0.15  # both pieces of a sentence divided at a colon
 MINOR_SHARE = 0.1  # a language with at most this share of the other's sentences is a guest
 GUEST_MIN_QUALITY = 0.5  # pairs in such an article need at least this quality
 _WORD = re.compile(r"[A-Za-z]+")
@@ -223,8 +224,12 @@ def _pieces(b: Bead, en: list[Sentence], zh: list[Sentence], first: bool) -> lis
         if pieces:
             return [((b.src[0],), b.tgt, en[b.src[0]].text, pieces[0]),
                     ((b.src[1],), b.tgt, en[b.src[1]].text, pieces[1])]
-    if b.kind == "1-2" and is_unpunctuated(zh[b.tgt[0]].text):
-        pieces = split_for([zh[j].text for j in b.tgt], text_en, "zh")
+    if b.kind == "1-2":
+        # A headline, or an English sentence going on after a colon where the Chinese
+        # ends one ("...freely eat: But of the tree..." / "...随意吃。只是...").
+        pieces = split_for([zh[j].text for j in b.tgt], text_en, "zh") \
+            if is_unpunctuated(zh[b.tgt[0]].text) else \
+            split_for([zh[j].text for j in b.tgt], text_en, "zh", CLAUSE_MIN_COVERAGE, True)
         if pieces:
             return [(b.src, (b.tgt[0],), pieces[0], zh[b.tgt[0]].text),
                     (b.src, (b.tgt[1],), pieces[1], zh[b.tgt[1]].text)]

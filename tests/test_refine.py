@@ -48,3 +48,16 @@ def test_a_first_sentence_repeating_its_headline_is_divided_where_it_starts_agai
     (head_en, head_zh), (rest_en, rest_zh) = split_headline(en, zh)
     assert head_en == "New cancer vaccine can teach the immune system to 'see' rogue cells"
     assert rest_en.endswith("and kill them") and rest_zh.endswith("并杀死它们")
+
+
+def test_an_english_sentence_is_divided_at_a_colon_before_a_capital_where_chinese_has_two():
+    zh = ["耶和华神吩咐他说，园中各样树上的果子，你可以随意吃。",
+          "只是分别善恶树上的果子，你不可吃，因为你吃的日子必定死。"]
+    en = ("And the LORD God commanded the man, saying, Of every tree of the garden thou mayest "
+          "freely eat: But of the tree of the knowledge of good and evil, thou shalt not eat "
+          "of it: for in the day that thou eatest thereof thou shalt surely die.")
+    head, rest = split_for(zh, en, "zh", at_clause=True)
+    assert head.endswith("freely eat:") and rest.startswith("But of the tree")
+    # Not after a colon followed by a lowercase word ("...eat of it: for in the day").
+    assert split_for(zh, "The man may eat of every tree: but he shall not eat of that one.",
+                     "zh", at_clause=True) is None
