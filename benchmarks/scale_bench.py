@@ -182,8 +182,8 @@ def main() -> None:
           f"over {', '.join(LAYOUTS)}; {machine()}. Caches warmed first ({warm:.1f} s), "
           f"not in the timings. Two CPU-bound processes run {ceiling:.2f}x one here "
           "(the ceiling for --jobs 2).")
-    print(f"{'N':>6}{'files':>7}{'MB':>7}{'chars':>11}{'jobs':>5}{'seconds':>9}"
-          f"{'articles/s':>11}{'chars/s':>9}{'pairs':>8}{'errors':>7}{'tree peak MiB':>15}"
+    print(f"{'N':>7}{'files':>8}{'MB':>8}{'chars':>13}{'jobs':>5}{'seconds':>9}"
+          f"{'articles/s':>11}{'chars/s':>10}{'pairs':>11}{'errors':>7}{'tree peak MiB':>15}"
           f"{'max proc MiB':>14}", flush=True)
     with tempfile.TemporaryDirectory(prefix="bitext-scale-bench-", dir=opts.tmp) as tmp:
         for n in sizes:
@@ -195,8 +195,8 @@ def main() -> None:
                 out = Path(tmp) / f"out{n}-{j}"
                 run, n_pairs, n_docs, errors = align(root, out, j)
                 assert n_docs == n, (n_docs, n)
-                print(f"{n:>6}{files:>7}{size:>7.1f}{chars:>11,}{j:>5}{run.seconds:>9.1f}"
-                      f"{n / run.seconds:>11.1f}{chars / run.seconds:>9,.0f}{n_pairs:>8,}"
+                print(f"{n:>7,}{files:>8,}{size:>8.1f}{chars:>13,}{j:>5}{run.seconds:>9.1f}"
+                      f"{n / run.seconds:>11.1f}{chars / run.seconds:>10,.0f}{n_pairs:>11,}"
                       f"{errors:>7}{run.group_rss_mib:>15.0f}{run.max_hwm_mib:>14.0f}",
                       flush=True)
     print(f"(load average after the runs: {machine()})")
