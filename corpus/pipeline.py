@@ -219,20 +219,21 @@ def _pieces(b: Bead, en: list[Sentence], zh: list[Sentence], first: bool) -> lis
     text_en = " ".join(en[i].text for i in b.src)
     text_zh = "".join(zh[j].text for j in b.tgt)
     whole = [(b.src, b.tgt, text_en, text_zh)]
-    if b.kind == "2-1" and is_unpunctuated(en[b.src[0]].text):
-        pieces = split_for([en[i].text for i in b.src], text_zh, "en")
+    if len(b.src) > 1 and len(b.tgt) == 1 and is_unpunctuated(en[b.src[0]].text):
+        # A heading or headline, then the sentence(s) it was run into on the other side.
+        head, rest = en[b.src[0]].text, " ".join(en[i].text for i in b.src[1:])
+        pieces = split_for([head, rest], text_zh, "en")
         if pieces:
-            return [((b.src[0],), b.tgt, en[b.src[0]].text, pieces[0]),
-                    ((b.src[1],), b.tgt, en[b.src[1]].text, pieces[1])]
-    if b.kind == "1-2":
+            return [((b.src[0],), b.tgt, head, pieces[0]), (b.src[1:], b.tgt, rest, pieces[1])]
+    if len(b.src) == 1 and len(b.tgt) > 1:
         # A headline, or an English sentence going on after a colon where the Chinese
         # ends one ("...freely eat: But of the tree..." / "...随意吃。只是...").
-        pieces = split_for([zh[j].text for j in b.tgt], text_en, "zh") \
-            if is_unpunctuated(zh[b.tgt[0]].text) else \
-            split_for([zh[j].text for j in b.tgt], text_en, "zh", CLAUSE_MIN_COVERAGE, True)
+        head, rest = zh[b.tgt[0]].text, "".join(zh[j].text for j in b.tgt[1:])
+        pieces = split_for([head, rest], text_en, "zh") if is_unpunctuated(head) else \
+            split_for([head, rest], text_en, "zh", CLAUSE_MIN_COVERAGE, True) \
+            if b.kind == "1-2" else None
         if pieces:
-            return [(b.src, (b.tgt[0],), pieces[0], zh[b.tgt[0]].text),
-                    (b.src, (b.tgt[1],), pieces[1], zh[b.tgt[1]].text)]
+            return [(b.src, (b.tgt[0],), pieces[0], head), (b.src, b.tgt[1:], pieces[1], rest)]
     if b.kind == "1-1" and first:
         found = split_headline(text_en, text_zh)
         if found:
