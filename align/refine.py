@@ -23,6 +23,8 @@ _ZH_NO_END = frozenset("的 在 和 与 及 对 把 被 将 从 向 为 以 如�
 _ZH_NO_START = frozenset("的 了 着 过 地 得 们".split())
 _CLAUSE_END = re.compile(r"[，、；：,;:（(“「『《]\s*$")
 _CLAUSE_CUT = re.compile(r"[;:]$")
+# A piece ending at punctuation (closing quotes and brackets aside).
+_PUNCTUATED = re.compile(r"[，、；：,;:。.!?！？…]['\"’”」』）)]*\s*$")
 _PAIRS = ("“”", "「」", "『』", "（）", "()", "《》", "[]")
 
 
@@ -82,16 +84,19 @@ def _restart(sentence: str) -> int | None:
 
 
 def split_for(parts: list[str], sentence: str, parts_lang: str = "en",
-              min_coverage: float = 0.15, at_clause: bool = False) -> tuple[str, str] | None:
+              min_coverage: float = 0.15, mode: str = "headline") -> tuple[str, str] | None:
     """Divide ``sentence`` into two pieces translating ``parts[0]`` and ``parts[1]``.
 
     :param parts_lang: language of ``parts`` (``sentence`` is in the other one).
-    :param at_clause: cut only after a colon or semicolon followed by a capital letter
-        (in English, where a new verse or quotation starts), instead of where an
-        unpunctuated headline may end.
+    :param mode: where the cut may fall: ``headline`` (default): where an unpunctuated
+        headline may end, never after clause punctuation; ``clause``: only after a colon
+        or semicolon followed by a capital letter (in English, where a new verse or
+        quotation starts); ``run_on``: anywhere, but only if the best cut is not at
+        punctuation (two sentences run together without it, rather than joined by a
+        comma as translators do).
     :return: the two pieces, or None when no division is convincing.
     """
-    found = _divide(parts, sentence, parts_lang, min_coverage, at_clause)
+    found = _divide(parts, sentence, parts_lang, min_coverage, mode)
     return found[1] if found else None
 
 
@@ -112,7 +117,7 @@ def split_headline(en: str, zh: str, min_coverage: float = 0.3) -> tuple[
 
 
 def _divide(parts: list[str], sentence: str, parts_lang: str, min_coverage: float,
-            at_clause: bool = False) -> tuple[float, tuple[str, str]] | None:
+            mode: str = "headline") -> tuple[float, tuple[str, str]] | None:
     """The best division of ``sentence`` for ``parts`` and its score."""
     if len(parts) != 2:
         return None
@@ -148,8 +153,11 @@ def _divide(parts: list[str], sentence: str, parts_lang: str, min_coverage: floa
         if not 0.4 * share <= ratio <= min(1.0, 2.5 * share) or ratio >= 0.95:
             continue
         head = sentence[:ends[k - 1]]
-        if at_clause:
+        if mode == "clause":
             if not _CLAUSE_CUT.search(head) or not sentence[ends[k - 1]:].lstrip()[:1].isupper():
+                continue
+        elif mode == "run_on":
+            if _PUNCT_START.match(sentence[ends[k - 1]:].lstrip()) or not _balanced(head):
                 continue
         elif _PUNCT_START.match(sentence[ends[k - 1]:].lstrip()) or not _may_end(head):
             continue  # a piece never starts with punctuation nor ends inside quotes
@@ -170,13 +178,20 @@ def _divide(parts: list[str], sentence: str, parts_lang: str, min_coverage: floa
     if best_k == 0:
         return None
     cut = ends[best_k - 1]
+    if mode == "run_on" and _PUNCTUATED.search(sentence[:cut]):
+        return None  # best divided at its own punctuation: one sentence, not two
     return best, (sentence[:cut].strip(), sentence[cut:].strip())
 
 
 def _may_end(head: str) -> bool:
     """True if an unpunctuated piece may end here: not after clause punctuation, not
     inside quotes or brackets."""
-    if _CLAUSE_END.search(head) or head.count('"') % 2:
+    return not _CLAUSE_END.search(head) and _balanced(head)
+
+
+def _balanced(head: str) -> bool:
+    """True if ``head`` closes every quote and bracket it opens."""
+    if head.count('"') % 2:
         return False
     return all(head.count(a) == head.count(b) for a, b in _PAIRS)
 

@@ -29,6 +29,7 @@ PIPELINE_VERSION = 7
 # ("Methods" / "方法") are kept; widget lines ("Hot 热度") are left out by is_widget.
 MIN_EN_WORDS = 1
 CLAUSE_MIN_COVERAGE = 0.15  # both pieces of a sentence divided at a colon
+RUN_ON_MIN_COVERAGE = 0.4  # both pieces of two sentences run together
 MINOR_SHARE = 0.1  # a language with at most this share of the other's sentences is a guest
 GUEST_MIN_QUALITY = 0.5  # pairs in such an article need at least this quality
 _WORD = re.compile(r"[A-Za-z]+")
@@ -225,12 +226,19 @@ def _pieces(b: Bead, en: list[Sentence], zh: list[Sentence], first: bool) -> lis
         pieces = split_for([head, rest], text_zh, "en")
         if pieces:
             return [((b.src[0],), b.tgt, head, pieces[0]), (b.src[1:], b.tgt, rest, pieces[1])]
+    if b.kind == "2-1":
+        # Two sentences whose translations run together without punctuation.
+        head, rest = en[b.src[0]].text, en[b.src[1]].text
+        pieces = split_for([head, rest], text_zh, "en", RUN_ON_MIN_COVERAGE, "run_on")
+        if pieces:
+            return [((b.src[0],), b.tgt, head, pieces[0]), (b.src[1:], b.tgt, rest, pieces[1])]
     if len(b.src) == 1 and len(b.tgt) > 1:
         # A headline, or an English sentence going on after a colon where the Chinese
         # ends one ("...freely eat: But of the tree..." / "...随意吃。只是...").
         head, rest = zh[b.tgt[0]].text, "".join(zh[j].text for j in b.tgt[1:])
         pieces = split_for([head, rest], text_en, "zh") if is_unpunctuated(head) else \
-            split_for([head, rest], text_en, "zh", CLAUSE_MIN_COVERAGE, True) \
+            split_for([head, rest], text_en, "zh", CLAUSE_MIN_COVERAGE, "clause") or \
+            split_for([head, rest], text_en, "zh", RUN_ON_MIN_COVERAGE, "run_on") \
             if b.kind == "1-2" else None
         if pieces:
             return [(b.src, (b.tgt[0],), pieces[0], head), (b.src, b.tgt[1:], pieces[1], rest)]

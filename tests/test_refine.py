@@ -56,8 +56,18 @@ def test_an_english_sentence_is_divided_at_a_colon_before_a_capital_where_chines
     en = ("And the LORD God commanded the man, saying, Of every tree of the garden thou mayest "
           "freely eat: But of the tree of the knowledge of good and evil, thou shalt not eat "
           "of it: for in the day that thou eatest thereof thou shalt surely die.")
-    head, rest = split_for(zh, en, "zh", at_clause=True)
+    head, rest = split_for(zh, en, "zh", mode="clause")
     assert head.endswith("freely eat:") and rest.startswith("But of the tree")
     # Not after a colon followed by a lowercase word ("...eat of it: for in the day").
     assert split_for(zh, "The man may eat of every tree: but he shall not eat of that one.",
-                     "zh", at_clause=True) is None
+                     "zh", mode="clause") is None
+
+
+def test_two_sentences_run_together_divide_but_a_comma_join_does_not():
+    parts = ["The museum opens at nine in the morning.",
+             "Children under six enter the museum for free."]
+    assert split_for(parts, "博物馆早上九点开门六岁以下儿童免费进入博物馆。", "en", 0.4,
+                     "run_on") == ("博物馆早上九点开门", "六岁以下儿童免费进入博物馆。")
+    # The translator joined them with a comma: one sentence, left whole.
+    assert split_for(parts, "博物馆早上九点开门，六岁以下儿童免费进入博物馆。", "en", 0.4,
+                     "run_on") is None
