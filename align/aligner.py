@@ -21,7 +21,7 @@ from align.dp import Band, Params, best_path, block_masses, pair_dot, run_masses
 from align.lexicon import Lexicon, en_features
 from align.similarity import SparseRows, build_vectors
 
-VERSION = "3"  # bumped whenever the alignment of the same input changes
+VERSION = "4"  # bumped whenever the alignment of the same input changes
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,10 @@ def align_sentences(
     en_feats = [en_features(s) for s in en]
     zh_words = [[w for w in lex.zh_words(s)] for s in zh]
     zh_feats = [[lex.word_features(w) for w in ws] for ws in zh_words]
+    for s, ws, fs in zip(zh, zh_words, zh_feats):
+        for word, value in lex.numerals(s, fs):  # 八十六 cut into 八 + 十六岁
+            ws.append(word)
+            fs.append(value)
     # Keep the words that carry features, aligned with their features.
     zh_pairs = [[(w, f) for w, f in zip(ws, fs) if f] for ws, fs in zip(zh_words, zh_feats)]
     zh_words = [[w for w, _ in p] for p in zh_pairs]

@@ -76,9 +76,13 @@ _CHINESE_NUMERALS = {
 }
 _EN_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30, "forty": 40,
-    "fifty": 50, "hundred": 100, "thousand": 1000,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000, "million": 1_000_000,
+    "score": 20, "twoscore": 40, "threescore": 60, "fourscore": 80,
 }
+_ZH_NUMERAL_RUN = re.compile(r"[零〇一二两三四五六七八九十百千万]{2,}")
 CACHE_VERSION = "3"
 
 
@@ -101,34 +105,79 @@ def number_feature(token: str) -> str:
 
 
 def en_features(text: str) -> list[str]:
-    """Feature tokens of an English sentence: content-word stems and numbers."""
-    out = []
+    """Feature tokens of an English sentence: content-word stems and numbers, a number
+    written in several words also as its value ("an hundred eighty and seven" -> #187)."""
+    out: list[str] = []
+    run: list[str] = []  # number words (with "and", "a", "an" between them) read so far
+
+    def end_run() -> None:
+        # "sixty and nine" is one number, "one and two" two.
+        groups: list[list[str]] = [[]]
+        for w in run:
+            if w == "and" and groups[-1] and _EN_NUMBERS[groups[-1][-1]] < 20:
+                groups.append([])
+            elif w in _EN_NUMBERS:
+                groups[-1].append(w)
+        out.extend(f"#{_english_number(g)}" for g in groups if len(g) > 1)
+        run.clear()
+
     for tok in _EN_TOKEN.findall(unicodedata.normalize("NFKC", text)):
+        low = tok.lower().replace("’", "'")
+        if low in _EN_NUMBERS or (run and low == "and") or low in ("a", "an"):
+            run.append(low)
+        else:
+            end_run()
         if tok[0].isdigit():
             out.append(number_feature(tok))
             continue
-        low = tok.lower().replace("’", "'")
         if low in STOP_WORDS or len(low) < 2:
             continue
         if low in _EN_NUMBERS:
             out.append(f"#{_EN_NUMBERS[low]}")
         out.append(stem(IRREGULAR.get(low, low).split("'")[0]))
+    end_run()
     return out
 
 
+def _english_number(words: list[str]) -> int:
+    """The value of number words in order: "two hundred thirty five", "fourscore six"."""
+    total = current = 0
+    for w in words:
+        v = _EN_NUMBERS[w]
+        if v == 20 and w.endswith("score"):
+            current = (current or 1) * v if w == "score" else current + v
+        elif v >= 1000:
+            total += (current or 1) * v
+            current = 0
+        elif v == 100:
+            current = (current or 1) * v
+        else:
+            current += v
+    return total + current
+
+
 def _chinese_number(word: str) -> int | None:
-    """The value of a simple Chinese numeral word (三, 十二, 一百), else None."""
+    """The value of a Chinese numeral (三, 十二, 一百八十七, 十二万), else None."""
     if not word or any(c not in _CHINESE_NUMERALS for c in word):
         return None
-    total, current = 0, 0
+    total = section = number = 0
     for c in word:
         v = _CHINESE_NUMERALS[c]
-        if v >= 10:
-            total += max(current, 1) * v
-            current = 0
+        if v == 10000:
+            total += (section + number or 1) * v
+            section = number = 0
+        elif v >= 10:
+            section += (number or 1) * v
+            number = 0
         else:
-            current = v
-    return total + current
+            number = v
+    return total + section + number
+
+
+def chinese_numbers(text: str) -> list[str]:
+    """The numerals of two or more characters in Chinese text, as written; segmentation
+    often cuts them ("八" + "十六岁" for 八十六岁)."""
+    return _ZH_NUMERAL_RUN.findall(text)
 
 
 class Lexicon:
@@ -162,11 +211,20 @@ class Lexicon:
 
     def zh_features(self, text: str) -> list[tuple[str, ...]]:
         """Per content word of a Chinese sentence, the tuple of features it may stand for."""
+        words = self.zh_words(unicodedata.normalize("NFKC", text))
+        feats = [f for f in map(self.word_features, words) if f]
+        return feats + [f for _, f in self.numerals(text, feats)]
+
+    def numerals(self, text: str, feats: list[tuple[str, ...]]) -> list[tuple[str, tuple[str]]]:
+        """Numerals of ``text`` that segmentation cut into pieces, as (numeral, (#value,))
+        pairs, leaving out values ``feats`` (the words' features) already hold."""
+        have = {f for fs in feats for f in fs}
         out = []
-        for word in self.zh_words(unicodedata.normalize("NFKC", text)):
-            feats = self.word_features(word)
-            if feats:
-                out.append(feats)
+        for run in chinese_numbers(self.simplify(text)):
+            value = f"#{_chinese_number(run)}"
+            if value not in have:
+                have.add(value)
+                out.append((run, (value,)))
         return out
 
     def _word_features(self, word: str) -> tuple[str, ...]:

@@ -286,3 +286,15 @@ def test_empty_sides() -> None:
     beads = align_sentences(["", " ", "\n"], ["", "。"])
     check_cover(beads, 3, 2)
 
+
+
+def test_numbers_written_in_words_match_chinese_numerals():
+    from align.lexicon import Lexicon, en_features
+
+    assert "#187" in en_features("And Methuselah lived an hundred eighty and seven years")
+    assert "#86" in en_features("And Abram was fourscore and six years old")
+    assert "#3" not in en_features("one and two")
+    lex = Lexicon.load()
+    # Segmentation cuts 八十六 into 八 + 十六岁; the numeral still counts as 86.
+    assert ("#86",) in lex.zh_features("亚伯兰年八十六岁。")
+    assert ("#120000",) in lex.zh_features("十二万人")
