@@ -4,23 +4,25 @@ Pages often run a headline into the first sentence without punctuation. When one
 side of a 2-1 bead starts with such a headline, the single sentence of the other side
 usually holds both translations back to back: find the word boundary that best divides
 it between the two, by dictionary coverage and length. When both sides run the headline
-in, search the English cut and the Chinese cut together.
+in, search the English cut and the Chinese cut together. The same search divides a
+sentence at a colon before a new verse, or two sentences run together without
+punctuation (``split_for``'s modes).
 """
 
 from __future__ import annotations
 
 import re
 
-from align.lexicon import STOP_WORDS, Lexicon, en_features, stem
+from align.lexicon import STOP_WORDS, Lexicon, en_features
 
 _PUNCT_START = re.compile(r"[，。、；：！？,.;:!?）)\]」』”’》]")
 _TERMINAL = re.compile(r"[.!?。！？…:：;；\"'”’」』)）]\s*$")
-# A piece that stands for an unpunctuated headline does not end in clause punctuation.
 # Chinese words a phrase does not end with (prepositions, conjunctions, pronouns,
 # determiners) or start with (aspect and structural particles).
 _ZH_NO_END = frozenset("的 在 和 与 及 对 把 被 将 从 向 为 以 如果 因为 虽然 但 而 你 我 他 她 它 "
                        "这 那 其 该 一 每 各 由".split())
 _ZH_NO_START = frozenset("的 了 着 过 地 得 们".split())
+# A piece that stands for an unpunctuated headline does not end in clause punctuation.
 _CLAUSE_END = re.compile(r"[，、；：,;:（(“「『《]\s*$")
 _CLAUSE_CUT = re.compile(r"[;:]$")
 # A piece ending at punctuation (closing quotes and brackets aside).
@@ -96,7 +98,8 @@ def split_for(parts: list[str], sentence: str, parts_lang: str = "en",
         comma as translators do).
     :return: the two pieces, or None when no division is convincing.
     """
-    found = _divide(parts, sentence, parts_lang, min_coverage, mode)
+    found = _divide(parts, _tokens(sentence, parts_lang), sentence, parts_lang,
+                    min_coverage, mode)
     return found[1] if found else None
 
 
@@ -108,38 +111,48 @@ def split_headline(en: str, zh: str, min_coverage: float = 0.3) -> tuple[
         gives two convincing translations.
     """
     best: tuple[float, tuple[tuple[str, str], tuple[str, str]]] | None = None
+    tokens = _tokens(zh, "en")  # the Chinese words, once for every English cut
     for cut in headline_ends(en):
         head, rest = en[:cut].strip(), en[cut:].strip()
-        found = _divide([head, rest], zh, "en", min_coverage)
+        found = _divide([head, rest], tokens, zh, "en", min_coverage)
         if found and (best is None or found[0] > best[0]):
             best = found[0], ((head, found[1][0]), (rest, found[1][1]))
     return best[1] if best else None
 
 
-def _divide(parts: list[str], sentence: str, parts_lang: str, min_coverage: float,
-            mode: str = "headline") -> tuple[float, tuple[str, str]] | None:
-    """The best division of ``sentence`` for ``parts`` and its score."""
-    if len(parts) != 2:
-        return None
-    lex = Lexicon.load()
+_Tokens = tuple[list[str], list[int], list[set[str]]]
+
+
+def _tokens(sentence: str, parts_lang: str) -> _Tokens:
+    """The words of ``sentence`` (in the language other than ``parts_lang``), the offset
+    where each ends, and the English stems each stands for."""
     if parts_lang == "en":
         import rjieba
 
-        stems = [set(en_features(p)) for p in parts]
+        lex = Lexicon.load()
         # Traditional→Simplified maps character for character, so offsets carry over.
-        tokens = rjieba.cut(lex.simplify(sentence))
+        words = rjieba.cut(lex.simplify(sentence))
         ends, pos = [], 0
-        for t in tokens:
+        for t in words:
             pos += len(t)
             ends.append(pos)
-        words = tokens
-        feats = [set(lex.word_features(w)) if w.strip() else set() for w in words]
+        return words, ends, [set(lex.word_features(w)) if w.strip() else set() for w in words]
+    spans = [m.span() for m in re.finditer(r"\S+", sentence)]
+    words = [sentence[a:b] for a, b in spans]
+    return words, [b for _, b in spans], [set(en_features(w)) for w in words]
+
+
+def _divide(parts: list[str], tokens: _Tokens, sentence: str, parts_lang: str,
+            min_coverage: float, mode: str = "headline") -> tuple[float, tuple[str, str]] | None:
+    """The best division of ``sentence`` (as ``tokens``) for ``parts`` and its score."""
+    if len(parts) != 2:
+        return None
+    if parts_lang == "en":
+        stems = [set(en_features(p)) for p in parts]
     else:
+        lex = Lexicon.load()
         stems = [{f for fs in lex.zh_features(p) for f in fs} for p in parts]
-        spans = [m.span() for m in re.finditer(r"\S+", sentence)]
-        words = [sentence[a:b] for a, b in spans]
-        ends = [b for _, b in spans]
-        feats = [set(en_features(w)) for w in words]
+    words, ends, feats = tokens
     if len(words) < 2 or not all(stems):
         return None
     share = len(parts[0]) / max(len(parts[0]) + len(parts[1]), 1)
@@ -210,6 +223,5 @@ def _coverage(stems: set[str], feats: list[set[str]]) -> float:
     content = [f for f in feats if f]
     if not content or not stems:
         return 0.0
-    covered = set().union(*content) & stems
     hit_words = sum(1 for f in content if f & stems)
-    return 0.5 * (len(covered) / len(stems) + hit_words / len(content))
+    return 0.5 * (_recall(stems, content) + hit_words / len(content))

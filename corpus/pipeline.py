@@ -212,41 +212,36 @@ def align_article(article: Article, root: Path, settings: Settings) -> tuple[dic
 
 def _pieces(b: Bead, en: list[Sentence], zh: list[Sentence], first: bool) -> list[
         tuple[tuple[int, ...], tuple[int, ...], str, str]]:
-    """The pairs of a bead: usually the bead itself. A headline run into a sentence
-    makes two pairs where the other side divides in two the same way (a 2-1 bead
-    whose pair side starts with a headline, or the article's first 1-1 bead, where
-    a title may run into the first sentence on both sides); both pairs then name the
-    same divided sentence."""
+    """The pairs of a bead: usually the bead itself. Where one side has two sentences
+    (or a heading and more) and the other runs them into one, two pairs, the other side
+    divided where the dictionary agrees: after a headline or heading, at a colon before
+    a new verse (1-2), or where two sentences run together without punctuation (2-1,
+    1-2). The article's first 1-1 bead may run a title into the first sentence on both
+    sides. The pairs of a divided bead name the same divided sentence."""
     text_en = " ".join(en[i].text for i in b.src)
     text_zh = "".join(zh[j].text for j in b.tgt)
-    whole = [(b.src, b.tgt, text_en, text_zh)]
-    if len(b.src) > 1 and len(b.tgt) == 1 and is_unpunctuated(en[b.src[0]].text):
-        # A heading or headline, then the sentence(s) it was run into on the other side.
+    if len(b.src) > 1 and len(b.tgt) == 1:
         head, rest = en[b.src[0]].text, " ".join(en[i].text for i in b.src[1:])
-        pieces = split_for([head, rest], text_zh, "en")
-        if pieces:
-            return [((b.src[0],), b.tgt, head, pieces[0]), (b.src[1:], b.tgt, rest, pieces[1])]
-    if b.kind == "2-1":
-        # Two sentences whose translations run together without punctuation.
-        head, rest = en[b.src[0]].text, en[b.src[1]].text
-        pieces = split_for([head, rest], text_zh, "en", RUN_ON_MIN_COVERAGE, "run_on")
+        pieces = split_for([head, rest], text_zh, "en") if is_unpunctuated(head) else None
+        if pieces is None and b.kind == "2-1":
+            pieces = split_for([head, rest], text_zh, "en", RUN_ON_MIN_COVERAGE, "run_on")
         if pieces:
             return [((b.src[0],), b.tgt, head, pieces[0]), (b.src[1:], b.tgt, rest, pieces[1])]
     if len(b.src) == 1 and len(b.tgt) > 1:
-        # A headline, or an English sentence going on after a colon where the Chinese
-        # ends one ("...freely eat: But of the tree..." / "...随意吃。只是...").
         head, rest = zh[b.tgt[0]].text, "".join(zh[j].text for j in b.tgt[1:])
-        pieces = split_for([head, rest], text_en, "zh") if is_unpunctuated(head) else \
-            split_for([head, rest], text_en, "zh", CLAUSE_MIN_COVERAGE, "clause") or \
-            split_for([head, rest], text_en, "zh", RUN_ON_MIN_COVERAGE, "run_on") \
-            if b.kind == "1-2" else None
+        pieces = None
+        if is_unpunctuated(head):
+            pieces = split_for([head, rest], text_en, "zh")
+        elif b.kind == "1-2":  # "...freely eat: But of the tree..." / "...随意吃。只是..."
+            pieces = split_for([head, rest], text_en, "zh", CLAUSE_MIN_COVERAGE, "clause") \
+                or split_for([head, rest], text_en, "zh", RUN_ON_MIN_COVERAGE, "run_on")
         if pieces:
             return [(b.src, (b.tgt[0],), pieces[0], head), (b.src, b.tgt[1:], pieces[1], rest)]
     if b.kind == "1-1" and first:
         found = split_headline(text_en, text_zh)
         if found:
             return [(b.src, b.tgt, *found[0]), (b.src, b.tgt, *found[1])]
-    return whole
+    return [(b.src, b.tgt, text_en, text_zh)]
 
 
 def _rejoin_headlines(beads: list[Bead], en: list[Sentence], zh: list[Sentence]) -> list[Bead]:

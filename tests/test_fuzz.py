@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -68,18 +70,11 @@ def squash(text: str) -> str:
     return "".join(text.split())
 
 
+@pytest.mark.parametrize("split", [split_en, split_zh])
 @FAST
 @given(TEXT)
-def test_split_en_keeps_text(text: str) -> None:
-    sentences = split_en(text)
-    assert all(s and s == s.strip() for s in sentences), sentences
-    assert squash("".join(sentences)) == squash(text)
-
-
-@FAST
-@given(TEXT)
-def test_split_zh_keeps_text(text: str) -> None:
-    sentences = split_zh(text)
+def test_splitter_keeps_text(split: Callable[[str], list[str]], text: str) -> None:
+    sentences = split(text)
     assert all(s and s == s.strip() for s in sentences), sentences
     assert squash("".join(sentences)) == squash(text)
 
