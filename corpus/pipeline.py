@@ -24,7 +24,7 @@ from corpus.sentences import split
 
 # Bumped whenever reading, splitting or pairing changes the rows an article gives, so
 # that a re-run does not keep rows made by older code.
-PIPELINE_VERSION = 7
+PIPELINE_VERSION = 8
 # An English side needs a word: a number alone ("70") is a score widget. One-word headings
 # ("Methods" / "方法") are kept; widget lines ("Hot 热度") are left out by is_widget.
 MIN_EN_WORDS = 1
@@ -221,22 +221,34 @@ def _pieces(b: Bead, en: list[Sentence], zh: list[Sentence], first: bool) -> lis
     text_en = " ".join(en[i].text for i in b.src)
     text_zh = "".join(zh[j].text for j in b.tgt)
     if len(b.src) > 1 and len(b.tgt) == 1:
-        head, rest = en[b.src[0]].text, " ".join(en[i].text for i in b.src[1:])
-        pieces = split_for([head, rest], text_zh, "en") if is_unpunctuated(head) else None
-        if pieces is None and b.kind == "2-1":
-            pieces = split_for([head, rest], text_zh, "en", RUN_ON_MIN_COVERAGE, "run_on")
-        if pieces:
-            return [((b.src[0],), b.tgt, head, pieces[0]), (b.src[1:], b.tgt, rest, pieces[1])]
+        out, src, text = [], b.src, text_zh
+        while len(src) > 1:  # "Abstract" + "Background" + a sentence / "摘要背景背景..."
+            head, rest = en[src[0]].text, " ".join(en[i].text for i in src[1:])
+            pieces = split_for([head, rest], text, "en") if is_unpunctuated(head) else None
+            if pieces is None and b.kind == "2-1":
+                pieces = split_for([head, rest], text, "en", RUN_ON_MIN_COVERAGE, "run_on")
+            if not pieces:
+                break
+            out.append(((src[0],), b.tgt, head, pieces[0]))
+            src, text = src[1:], pieces[1]
+        if out:
+            return out + [(src, b.tgt, " ".join(en[i].text for i in src), text)]
     if len(b.src) == 1 and len(b.tgt) > 1:
-        head, rest = zh[b.tgt[0]].text, "".join(zh[j].text for j in b.tgt[1:])
-        pieces = None
-        if is_unpunctuated(head):
-            pieces = split_for([head, rest], text_en, "zh")
-        elif b.kind == "1-2":  # "...freely eat: But of the tree..." / "...随意吃。只是..."
-            pieces = split_for([head, rest], text_en, "zh", CLAUSE_MIN_COVERAGE, "clause") \
-                or split_for([head, rest], text_en, "zh", RUN_ON_MIN_COVERAGE, "run_on")
-        if pieces:
-            return [(b.src, (b.tgt[0],), pieces[0], head), (b.src, b.tgt[1:], pieces[1], rest)]
+        out, tgt, text = [], b.tgt, text_en
+        while len(tgt) > 1:
+            head, rest = zh[tgt[0]].text, "".join(zh[j].text for j in tgt[1:])
+            pieces = None
+            if is_unpunctuated(head):
+                pieces = split_for([head, rest], text, "zh")
+            elif b.kind == "1-2":  # "...freely eat: But of the tree..." / "...随意吃。只是..."
+                pieces = split_for([head, rest], text, "zh", CLAUSE_MIN_COVERAGE, "clause") \
+                    or split_for([head, rest], text, "zh", RUN_ON_MIN_COVERAGE, "run_on")
+            if not pieces:
+                break
+            out.append((b.src, (tgt[0],), pieces[0], head))
+            tgt, text = tgt[1:], pieces[1]
+        if out:
+            return out + [(b.src, tgt, text, "".join(zh[j].text for j in tgt))]
     if b.kind == "1-1" and first:
         found = split_headline(text_en, text_zh)
         if found:

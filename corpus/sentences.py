@@ -29,9 +29,10 @@ _SECTION = re.compile(
 
 
 def _run_ons(sentence: str) -> list[str]:
-    m = _SECTION.match(sentence)
-    head = [m.group(1)] if m else []
-    rest = sentence[m.end():] if m else sentence
+    head, rest = [], sentence
+    while m := _SECTION.match(rest):  # "Abstract Background Platinum-based ..."
+        head.append(m.group(1))
+        rest = rest[m.end():]
     return head + [p for p in _RUN_ON.split(rest) if p.strip()]
 
 

@@ -631,3 +631,21 @@ def test_align_sentences_and_eval(tmp_path: Path) -> None:
     wrong.write_text("[0]:[0]\n[1,2]:[1,2]\n[3]:[3]\n")
     result = runner.invoke(cli, ["eval", "--gold", str(gold), "--pred", str(wrong)])
     assert "P=0.6667" in result.stdout and "R=0.5000" in result.stdout
+
+
+def test_run_in_section_headings_each_get_their_pair(tmp_path: Path) -> None:
+    """An abstract that runs "Abstract", "Background" and a sentence into one paragraph
+    on both sides (the Chinese doubling its headings) gives a pair for each."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "trial.md").write_text(
+        "Abstract Background Aspirin lowers the risk of heart attack in older adults. "
+        "Methods We randomly assigned 100 patients to aspirin or placebo.\n\n"
+        "摘要背景背景阿司匹林可降低老年人心脏病发作的风险。"
+        "方法方法我们将100名患者随机分配至阿司匹林组或安慰剂组。\n", encoding="utf-8")
+    align(src, tmp_path / "out")
+    pairs, _ = read_store(tmp_path / "out")
+    for en, zh in [("Abstract", "摘要"), ("Background", "背景背景"),
+                   ("Aspirin lowers the risk of heart attack in older adults.",
+                    "阿司匹林可降低老年人心脏病发作的风险。"), ("Methods", "方法方法")]:
+        assert has_pair(pairs, "trial.md", en, zh), pairs.select("en", "zh").rows()
