@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-# A Chinese sentence ends at 。！？… (or ASCII !? after Han text), together with any
+# A Chinese sentence ends at 。！？… (or ASCII !? after Han text, or an ASCII full stop
+# between Han characters: "收视率.其他"), together with any
 # closing quotes and brackets that follow. Not at ；: Punkt keeps English sentences
 # whole at ";", and splitting one side only turns 1-1 beads into 1-2 beads.
-_ZH_END = re.compile(r"(?:[。！？][。！？!?]*|…+|(?<=[\u4e00-\u9fff])[!?]+)[”’」』）》)\]]*")
+_ZH_END = re.compile(r"(?:[。！？][。！？!?]*|…+|(?<=[\u4e00-\u9fff])[!?]+|"
+                     r"(?<=[\u4e00-\u9fff])\.(?=\s*[\u4e00-\u9fff“「]))[”’」』）》)\]]*")
 
 
 # A heading or headline run into the next sentence without punctuation, as pages often
