@@ -69,6 +69,9 @@ def headline_ends(sentence: str) -> list[int]:
         last = words[-1].lower().strip("'\"’.")
         if last in STOP_WORDS or last in _VERBS_OF_SAYING or last in _TITLES:
             continue  # "... and God divided", "... said Trump was", "President Trump"
+        after = sentence[m.end():].split(maxsplit=1)[0]
+        if sentence.count(f"{words[-1]} {after}") > 1:
+            continue  # inside a name the sentence repeats ("Thomas Bjorn ... Thomas Bjorn,")
         out.append(m.start())
     return out
 

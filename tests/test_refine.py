@@ -1,6 +1,7 @@
 """Dividing run-on headlines: the pieces are the translations of each other's parts."""
 
 from align import split_for, split_headline
+from align.refine import headline_ends
 
 
 def test_headline_run_into_first_sentence_on_both_sides_is_divided():
@@ -80,3 +81,10 @@ def test_a_word_the_dictionary_cannot_place_goes_where_the_meaning_does():
                       "Rescue teams searched the damaged villages on Sunday."],
                      "暴风雨和洪水袭击海岸，造成数十人丧生救援队周日搜寻了受损的村庄。") == (
         "暴风雨和洪水袭击海岸，造成数十人丧生", "救援队周日搜寻了受损的村庄。")
+
+
+def test_a_headline_does_not_end_inside_a_name_the_sentence_repeats():
+    en = ("Europe captain Thomas Bjorn knows big lead can soon disappear Thomas Bjorn, the "
+          "European captain, knows from experience that a lead can vanish.")
+    cuts = [en[:k].split()[-1] + "|" + en[k:].split()[0] for k in headline_ends(en)]
+    assert "disappear|Thomas" in cuts and "Thomas|Bjorn" not in cuts
