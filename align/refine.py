@@ -43,7 +43,10 @@ _TITLES = {"president", "minister", "senator", "judge", "king", "queen", "prince
            "secretary", "governor", "mayor", "chancellor", "professor", "dr", "mr", "mrs", "ms",
            "sir", "lord", "pope", "chairman", "director", "coach", "captain", "officer"}
 _BEFORE_CAPITAL = re.compile(r"(?<=[A-Za-z0-9'’\")%])\s+(?=['\"‘“]?[A-Z0-9])")
-_SENTENCE_END = re.compile(r"[a-z]{2}[.!?]\s|[!?]\s|[;；]")
+_SENTENCE_END = re.compile(r"(?!vs\.)[a-z]{2}[.!?]\s|[!?]\s|[;；]")
+# Stop words a headline may end with ("... yet again", "... Then Backed Off", "... near you").
+_PHRASE_FINAL = frozenset("""again off out up down over you ye them him her me it us there
+    here now then too once more most all both before after""".split())
 
 
 def headline_ends(sentence: str) -> list[int]:
@@ -52,11 +55,9 @@ def headline_ends(sentence: str) -> list[int]:
     sentence of 4 words or more with its final punctuation. A headline holds no sentence
     end and at most one colon, after a short label ("Watch: ...")."""
     restart = _restart(sentence)
-    if restart is not None:
-        return [restart]
+    out = [] if restart is None else [restart]
     if is_unpunctuated(sentence):
-        return []  # a title alone
-    out = []
+        return out  # a title alone, unless it starts again
     for m in _BEFORE_CAPITAL.finditer(sentence):
         head = sentence[:m.start()]
         words = head.split()
@@ -67,12 +68,14 @@ def headline_ends(sentence: str) -> list[int]:
         if len(colons) > 1 or (colons and colons[0] > 4):
             continue
         last = words[-1].lower().strip("'\"’.")
-        if last in STOP_WORDS or last in _VERBS_OF_SAYING or last in _TITLES:
+        if (last in STOP_WORDS and last not in _PHRASE_FINAL) or last in _VERBS_OF_SAYING \
+                or last in _TITLES:
             continue  # "... and God divided", "... said Trump was", "President Trump"
         after = sentence[m.end():].split(maxsplit=1)[0]
         if sentence.count(f"{words[-1]} {after}") > 1:
             continue  # inside a name the sentence repeats ("Thomas Bjorn ... Thomas Bjorn,")
-        out.append(m.start())
+        if m.start() not in out:
+            out.append(m.start())
     return out
 
 

@@ -88,3 +88,15 @@ def test_a_headline_does_not_end_inside_a_name_the_sentence_repeats():
           "European captain, knows from experience that a lead can vanish.")
     cuts = [en[:k].split()[-1] + "|" + en[k:].split()[0] for k in headline_ends(en)]
     assert "disappear|Thomas" in cuts and "Thomas|Bjorn" not in cuts
+
+
+def test_a_headline_may_end_with_a_phrase_final_word_or_before_a_repeated_name():
+    en = ("Germany's new warship postponed yet again German Navy's newest frigate should "
+          "have been commissioned in 2014.")
+    cuts = [en[:k].split()[-1] + "|" + en[k:].split()[0] for k in headline_ends(en)]
+    assert "again|German" in cuts
+    # The first two words come again inside the first sentence: a candidate, not the cut.
+    en = ("Christion Abercrombie Undergoes Surgery After Head Injury Tennessee State "
+          "linebacker Christion Abercrombie underwent surgery after a head injury on Saturday.")
+    cuts = [en[:k].split()[-1] + "|" + en[k:].split()[0] for k in headline_ends(en)]
+    assert "Injury|Tennessee" in cuts and "linebacker|Christion" in cuts
