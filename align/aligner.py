@@ -124,7 +124,7 @@ def align_sentences(
             if len(en) * len(zh) > settings.full_cells:
                 band = band_around(beads, len(en), len(zh), settings.band_margin)
             path = best_path(E, Z, me, mz, len_e, len_z, para_e, para_z, band,
-                             settings.params)
+                             settings.params, _aligned_ratio(beads, len_e, len_z))
             beads = _beads(path, E, Z, me, mz)
     return beads
 
@@ -145,6 +145,14 @@ def _beads(path: list[tuple[int, int]], E: SparseRows, Z: SparseRows,
         out.append(Bead(src, tgt, round(score, 4)))
         i, j = i + a, j + b
     return out
+
+
+def _aligned_ratio(beads: list[Bead], len_e: np.ndarray, len_z: np.ndarray) -> float | None:
+    """Chinese characters per English character over the aligned beads (the whole
+    texts' ratio is too low where only part of the English is translated)."""
+    e = sum(float(len_e[list(b.src)].sum()) for b in beads if b.src and b.tgt)
+    z = sum(float(len_z[list(b.tgt)].sum()) for b in beads if b.src and b.tgt)
+    return (z + 1.0) / (e + 1.0) if e else None
 
 
 def learn_translations(beads: list[Bead], en_feats: list[list[str]],

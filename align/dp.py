@@ -69,8 +69,11 @@ def kernels():
 
 def best_path(E: SparseRows, Z: SparseRows, mass_e: np.ndarray, mass_z: np.ndarray,
               len_e: np.ndarray, len_z: np.ndarray, para_e: np.ndarray, para_z: np.ndarray,
-              band: Band, params: Params) -> list[tuple[int, int]]:
-    """The highest-scoring sequence of beads, as ``(a, b)`` shapes in order."""
+              band: Band, params: Params, ratio: float | None = None) -> list[tuple[int, int]]:
+    """The highest-scoring sequence of beads, as ``(a, b)`` shapes in order.
+
+    :param ratio: Chinese characters per English character of a translation (default:
+        the two texts' own ratio, which a partly translated text understates)."""
     n, m = len(E), len(Z)
     K = params.max_merge
     lo, hi = band.lo.astype(np.int64), band.hi.astype(np.int64)
@@ -84,7 +87,9 @@ def best_path(E: SparseRows, Z: SparseRows, mass_e: np.ndarray, mass_z: np.ndarr
     clz = np.concatenate([[0.0], np.cumsum(len_z, dtype=np.float64)])
     # Chinese characters per English character, from the text, within the range seen in
     # translations (a page with one stray English line must not set it).
-    ratio = min(max((clz[-1] + 1.0) / (cle[-1] + 1.0), RATIO_RANGE[0]), RATIO_RANGE[1])
+    if ratio is None:
+        ratio = (clz[-1] + 1.0) / (cle[-1] + 1.0)
+    ratio = min(max(ratio, RATIO_RANGE[0]), RATIO_RANGE[1])
     brk_e = _breaks(para_e)
     brk_z = _breaks(para_z)
     types = bead_types(K)
