@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from importlib import resources
 
 # A Chinese sentence ends at 。！？… (or ASCII !? after Han text, or an ASCII full stop
 # between Han characters: "收视率.其他"), together with any
@@ -40,9 +41,15 @@ def _run_ons(sentence: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _punkt():
-    from nupunkt import sent_tokenize
+    """nupunkt's shipped model, less the ordinary words it lists as abbreviations."""
+    from nupunkt import load_default_model
 
-    return sent_tokenize
+    model = load_default_model()
+    words = resources.files("corpus").joinpath("punkt_words.txt").read_text(encoding="utf-8")
+    for word in words.split("\n"):
+        if word and not word.startswith("#"):
+            model.remove_abbreviation(word)
+    return model.tokenize
 
 
 # Punkt ends a sentence after "U.N." before any capitalised word; before a name-like
