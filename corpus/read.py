@@ -274,19 +274,27 @@ def _units(paragraphs: list[tuple[int, str]], kind: str) -> list[Unit]:
 _FRONT_MATTER_LINE = re.compile(r"^(\s|-|#|\[|[^\s:=][^:=]*[:=])")
 
 
-def _skip_front_matter(lines: list[str]) -> int:
-    """Index of the first line after YAML (``---``) or TOML (``+++``) front matter."""
-    if not lines or lines[0].strip() not in ("---", "+++"):
-        return 0
-    fence = lines[0].strip()
+def _front_matter(lines: list[str]) -> tuple[int, int]:
+    """Line range ``[start, end)`` of YAML (``---``) or TOML (``+++``) front matter, or
+    ``(0, 0)``. It opens the file, or follows at most two short lines a scraper left
+    above it ("阅读原文")."""
+    start = 0
+    while start < len(lines) and lines[start].strip() not in ("---", "+++"):
+        if start >= 4 or len(lines[start].strip()) > 30 or \
+                sum(1 for line in lines[:start + 1] if line.strip()) > 2:
+            return 0, 0
+        start += 1
+    if start == len(lines):
+        return 0, 0
+    fence = lines[start].strip()
     closers = ("---", "...") if fence == "---" else ("+++",)
-    for i in range(1, len(lines)):
+    for i in range(start + 1, len(lines)):
         line = lines[i]
         if line.strip() in closers:
-            return i + 1
+            return start, i + 1
         if line.strip() and not _FRONT_MATTER_LINE.match(line):
-            return 0
-    return 0
+            return 0, 0
+    return 0, 0
 
 
 # --------------------------------------------------------------------------------------
@@ -304,7 +312,7 @@ _MARKDOWN_SIGNS = re.compile(
 
 def _text_units(text: str) -> list[Unit]:
     """A ``.txt`` file: Markdown if it plainly is (front matter, images, links, headings)."""
-    if _skip_front_matter(text.split("\n")) or _MARKDOWN_SIGNS.search(text):
+    if _front_matter(text.split("\n"))[1] or _MARKDOWN_SIGNS.search(text):
         return _markdown_units(text)
     return _plain_units(text)
 
@@ -369,7 +377,9 @@ def _markdown_units(text: str) -> list[Unit]:
             units.extend(_units(_paragraphs(_markdown_inline(para)), kind))
         para = []
 
-    i = _skip_front_matter(lines)
+    start, i = _front_matter(lines)
+    lines[start:i] = [""] * (i - start)
+    i = 0
     while i < len(lines):
         raw = lines[i]
         line = raw.expandtabs(4)

@@ -298,6 +298,13 @@ def test_markdown_drops_markup_and_keeps_prose(tmp_path: Path) -> None:
     ]
 
 
+def test_front_matter_below_a_scraped_line_is_dropped_and_the_line_kept(tmp_path: Path) -> None:
+    text = '阅读原文\n\n---\ntitle: "Syria tells US"\nlang: en,zh\n---\n\nSyria said so.\n'
+    for name in ("a.md", "a.txt"):
+        blocks = read(tmp_path, name, text)
+        assert [b.text for b in blocks] == ["阅读原文", "Syria said so."]
+
+
 def test_markdown_toml_front_matter_and_interleaved_layout(tmp_path: Path) -> None:
     text = (
         '+++\ntitle = "x"\n+++\n\n## Modules\n\n## 模块\n\n'
