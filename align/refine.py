@@ -16,7 +16,9 @@ import re
 from align.lexicon import STOP_WORDS, Lexicon, en_features
 
 _PUNCT_START = re.compile(r"[，。、；：！？,.;:!?）)\]」』”’》]")
-_TERMINAL = re.compile(r"[.!?。！？…:：;；\"'”’」』)）]\s*$")
+# Final punctuation, possibly inside closing quotes or brackets (a headline may end in a
+# quotation without punctuation: "... 'and then we fell in love'").
+_TERMINAL = re.compile(r"[.!?。！？…:：;；][\"'”’」』)）]*\s*$")
 # Chinese words a phrase does not end with (prepositions, conjunctions, pronouns,
 # determiners) or start with (aspect and structural particles).
 _ZH_NO_END = frozenset("的 在 和 与 及 对 把 被 将 从 向 为 以 如果 因为 虽然 但 而 你 我 他 她 它 "

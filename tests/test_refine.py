@@ -1,7 +1,7 @@
 """Dividing run-on headlines: the pieces are the translations of each other's parts."""
 
 from align import split_for, split_headline
-from align.refine import headline_ends
+from align.refine import headline_ends, is_unpunctuated
 
 
 def test_headline_run_into_first_sentence_on_both_sides_is_divided():
@@ -100,3 +100,11 @@ def test_a_headline_may_end_with_a_phrase_final_word_or_before_a_repeated_name()
           "linebacker Christion Abercrombie underwent surgery after a head injury on Saturday.")
     cuts = [en[:k].split()[-1] + "|" + en[k:].split()[0] for k in headline_ends(en)]
     assert "Injury|Tennessee" in cuts and "linebacker|Christion" in cuts
+
+
+def test_a_quotation_closing_a_headline_is_not_final_punctuation():
+    assert is_unpunctuated("Trump on North Korea talks: 'and then we fell in love'")
+    assert is_unpunctuated("Storm Threatens Phoenix (Drought Areas May Benefit)")
+    assert is_unpunctuated("埃利德·多伊尔将进入理事会，“为运动员发声代言”")
+    assert not is_unpunctuated('He said: "We won."')
+    assert not is_unpunctuated("他说：“我们赢了。”")
