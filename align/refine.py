@@ -29,7 +29,7 @@ _CLAUSE_END = re.compile(r"[，、；：,;:（(“「『《]\s*$")
 _CLAUSE_CUT = re.compile(r"[;:]$")
 # A piece ending at punctuation (closing quotes and brackets aside).
 _PUNCTUATED = re.compile(r"[，、；：,;:。.!?！？…]['\"’”」』）)]*\s*$")
-_PAIRS = ("“”", "「」", "『』", "（）", "()", "《》", "[]")
+_PAIRS = ("「」", "『』", "（）", "()", "《》", "[]")
 # Weight of the embedding similarity of a division's two pieces (sum of two cosines)
 # beside the dictionary score (up to about 3).
 SEMANTIC_WEIGHT = 4.0
@@ -64,7 +64,7 @@ def headline_ends(sentence: str) -> list[int]:
         head = sentence[:m.start()]
         words = head.split()
         if not 3 <= len(words) <= 25 or _SENTENCE_END.search(head + " ") or \
-                len(sentence[m.end():].split()) < 4:
+                len(sentence[m.end():].split()) < 4 or not _balanced(head):
             continue
         colons = [k for k, w in enumerate(words) if w.endswith(":")]
         if len(colons) > 1 or (colons and colons[0] > 4):
@@ -246,8 +246,8 @@ def _may_end(head: str) -> bool:
 
 def _balanced(head: str) -> bool:
     """True if ``head`` closes every quote and bracket it opens."""
-    if head.count('"') % 2:
-        return False
+    if sum(head.count(q) for q in '"“”') % 2:
+        return False  # curly and straight quotes together: "因“改写历史"引起争议"
     return all(head.count(a) == head.count(b) for a, b in _PAIRS)
 
 

@@ -108,3 +108,16 @@ def test_a_quotation_closing_a_headline_is_not_final_punctuation():
     assert is_unpunctuated("埃利德·多伊尔将进入理事会，“为运动员发声代言”")
     assert not is_unpunctuated('He said: "We won."')
     assert not is_unpunctuated("他说：“我们赢了。”")
+
+
+def test_no_cut_inside_brackets_or_between_mixed_quotes():
+    en = ("There were smiles and blue skies on Saturday (September 29) as the leaders of "
+          "Turkey and Germany met for breakfast in Berlin.")
+    assert all(not en[:k].rstrip().endswith("(September") for k in headline_ends(en))
+    head, _ = split_for(
+        ["Parliament's statue of Cromwell becomes latest memorial hit by 'rewriting "
+         "history' row", "Its banishment would be poetic justice for his Taliban-like "
+         "followers, who destroyed much of the country's cultural heritage."],
+        '议会的克伦威尔雕像成为最新一尊因“改写历史"引起争议的纪念物他被驱逐是对其塔利班式的'
+        "追随者的诗意的公正，他们摧毁了这个国家的大部分文化遗产。")
+    assert head.endswith("纪念物")
