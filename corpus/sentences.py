@@ -31,12 +31,22 @@ _SECTION = re.compile(
 )
 
 
+# A citation number printed right after the full stop ("... North Africa.1 More than"),
+# as medical journals do: the sentence ends after the number.
+_CITATION_END = re.compile(r"[a-z)\]]\.\d{1,3}(?:[,–-]\d{1,3})*\s+(?=[A-Z])")
+
+
 def _run_ons(sentence: str) -> list[str]:
     head, rest = [], sentence
     while m := _SECTION.match(rest):  # "Abstract Background Platinum-based ..."
         head.append(m.group(1))
         rest = rest[m.end():]
-    return head + [p for p in _RUN_ON.split(rest) if p.strip()]
+    out, start = [], 0
+    for m in _CITATION_END.finditer(rest):
+        out.append(rest[start:m.end()])
+        start = m.end()
+    out.append(rest[start:])
+    return head + [p for piece in out for p in _RUN_ON.split(piece) if p.strip()]
 
 
 @lru_cache(maxsize=1)

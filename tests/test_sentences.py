@@ -17,3 +17,17 @@ def test_a_sentence_ending_in_an_ordinary_word_that_punkt_lists_as_an_abbreviati
                     "tell. He has cancer. Approx. 5 people came.") == [
         "I suffered a stroke.", "I could not walk.", "Doctors said only time will tell.",
         "He has cancer.", "Approx. 5 people came."]
+
+
+def test_a_sentence_ends_after_a_name_punkt_lists_as_an_abbreviation():
+    assert split_en("It was filed in New York. Both counts carry a death penalty.") == [
+        "It was filed in New York.", "Both counts carry a death penalty."]
+
+
+def test_a_sentence_ends_after_a_citation_number_printed_after_its_full_stop():
+    assert split_en("Rates are highest in North Africa.1 More than 70% are advanced. "
+                    "The sample was 476 (238 per group).19,20 Analyses were done. "
+                    "It grew 3.5 Times.") == [
+        "Rates are highest in North Africa.1", "More than 70% are advanced.",
+        "The sample was 476 (238 per group).19,20", "Analyses were done.",
+        "It grew 3.5 Times."]
