@@ -27,13 +27,17 @@ class Params:
 
     threshold: float = 0.1  # similarity at which a bead scores zero
     skip_penalty: float = 0.15  # cost of leaving unaligned a sentence that shares its
-    # paragraph with others (a paragraph of one sentence, often a label, skips free)
+    # paragraph with others or is longer than a label (a short paragraph of one
+    # sentence, often a label, skips free)
     length_weight: float = 0.12  # weight of the squared log length-ratio deviation
     merge_penalty: float = 0.45  # cost of each sentence beyond a 1-1 bead
     cross_penalty: float = 0.4  # cost of a bead spanning a paragraph break on one side
     max_merge: int = 4  # largest side of a bead (1-4 / 4-1), 2-2 always allowed
 
 
+# A paragraph of one sentence this short (English, Chinese characters, spaces aside) is
+# likely a label, a caption or page furniture: leaving it out costs nothing.
+LABEL_CHARS = (60, 24)
 RATIO_RANGE = (0.2, 0.8)  # Chinese/English character ratios of real translations
 
 
@@ -96,8 +100,8 @@ def best_path(E: SparseRows, Z: SparseRows, mass_e: np.ndarray, mass_z: np.ndarr
     ta = np.array([a for a, _ in types], dtype=np.int64)
     tb = np.array([b for _, b in types], dtype=np.int64)
     off = np.concatenate([[0], np.cumsum(hi - lo + 1)]).astype(np.int64)
-    skip_e = params.skip_penalty * _in_paragraph(para_e)
-    skip_z = params.skip_penalty * _in_paragraph(para_z)
+    skip_e = params.skip_penalty * _not_a_label(para_e, len_e, LABEL_CHARS[0])
+    skip_z = params.skip_penalty * _not_a_label(para_z, len_z, LABEL_CHARS[1])
     back = kernels().search(n, lo, hi, off, ta, tb, qlo, qhi, cum, cum_off, me, mz, cle, clz,
                    brk_e, brk_z, skip_e, skip_z, ratio, params.threshold, params.length_weight,
                    params.merge_penalty, params.cross_penalty)
@@ -113,13 +117,14 @@ def best_path(E: SparseRows, Z: SparseRows, mass_e: np.ndarray, mass_z: np.ndarr
     return path
 
 
-def _in_paragraph(para: np.ndarray) -> np.ndarray:
-    """1.0 for a sentence whose paragraph holds other sentences too, else 0.0."""
+def _not_a_label(para: np.ndarray, length: np.ndarray, label_chars: int) -> np.ndarray:
+    """1.0 for a sentence whose paragraph holds other sentences too, or that is longer
+    than a label (``label_chars`` characters, spaces aside), else 0.0."""
     para = np.asarray(para)
     if len(para) == 0:
         return np.zeros(0)
     _, inverse, counts = np.unique(para, return_inverse=True, return_counts=True)
-    return (counts[inverse] > 1).astype(np.float64)
+    return ((counts[inverse] > 1) | (np.asarray(length) > label_chars)).astype(np.float64)
 
 
 def _breaks(para: np.ndarray) -> np.ndarray:

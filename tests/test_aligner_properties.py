@@ -298,3 +298,13 @@ def test_numbers_written_in_words_match_chinese_numerals():
     # Segmentation cuts 八十六 into 八 + 十六岁; the numeral still counts as 86.
     assert ("#86",) in lex.zh_features("亚伯兰年八十六岁。")
     assert ("#120000",) in lex.zh_features("十二万人")
+
+
+def test_only_a_short_paragraph_of_one_sentence_skips_free() -> None:
+    import numpy as np
+
+    from align.dp import _not_a_label
+
+    para = np.array([0, 1, 1, 2, 3])
+    length = np.array([10, 80, 80, 200, 30])  # label, a paragraph of two, long, short
+    assert _not_a_label(para, length, 60).tolist() == [0.0, 1.0, 1.0, 1.0, 0.0]
