@@ -33,6 +33,8 @@ _PAIRS = ("「」", "『』", "（）", "()", "《》", "[]")
 # Weight of the embedding similarity of a division's two pieces (sum of two cosines)
 # beside the dictionary score (up to about 3).
 SEMANTIC_WEIGHT = 4.0
+TOP = 1000
+MARGIN = 0.4
 
 
 def is_unpunctuated(sentence: str) -> bool:
@@ -153,13 +155,19 @@ def _choose(options: list[tuple[list[str], tuple[float, str, str]]],
         return max(range(len(options)), key=lambda i: options[i][1][0])
     from align.semantic import similarities
 
-    pairs = [(p[0], c[1]) for p, c in options] + [(p[1], c[2]) for p, c in options]
+    # The embeddings judge the dictionary's best few (encoding is the cost).
+    ceiling = max(o[1][0] for o in options)
+    top = [i for i in sorted(range(len(options)), key=lambda i: -options[i][1][0])
+           if options[i][1][0] >= ceiling - MARGIN][:TOP]
+    pairs = [(options[i][0][0], options[i][1][1]) for i in top] + \
+        [(options[i][0][1], options[i][1][2]) for i in top]
     if parts_lang == "zh":
         pairs = [(b, a) for a, b in pairs]
     sims = similarities(pairs)
-    n = len(options)
-    return max(range(n), key=lambda i: options[i][1][0] +
-               SEMANTIC_WEIGHT * (sims[i] + sims[n + i]))
+    n = len(top)
+    best = max(range(n), key=lambda k: options[top[k]][1][0] +
+               SEMANTIC_WEIGHT * (sims[k] + sims[n + k]))
+    return top[best]
 
 
 def _sentence_like(text: str, lang: str) -> bool:

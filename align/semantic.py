@@ -15,6 +15,7 @@ sentences a second on 2 cores, so it is an option (``--semantic``), not the defa
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -43,17 +44,36 @@ def embed(sentences: Sequence[str]) -> np.ndarray:
     return x / np.where(norms > 0, norms, 1.0)
 
 
+_CACHE: OrderedDict[str, np.ndarray] = OrderedDict()  # text -> unit embedding, recent last
+CACHE_SIZE = 2048
+
+
+def forget() -> None:
+    """Drop the embeddings kept from earlier calls. An embedding differs in the 7th
+    decimal with the batch it was encoded in: a caller that must give the same result
+    whatever it processed before (one article of many, in any worker) forgets first."""
+    _CACHE.clear()
+
+
 def similarities(pairs: Sequence[tuple[str, str]]) -> list[float]:
     """Cosine similarity of each (English, Chinese) pair's embeddings, every distinct
-    text encoded once (Chinese after Traditional→Simplified)."""
+    text encoded once (Chinese after Traditional→Simplified); the last ``CACHE_SIZE``
+    texts' embeddings are kept for the next call (see ``forget``)."""
     from align.lexicon import Lexicon
 
     simplify = Lexicon.load().simplify
     texts = list(dict.fromkeys([e for e, _ in pairs] + [simplify(z) for _, z in pairs]))
-    x = np.asarray(_encoder().encode(texts), dtype=np.float64)
-    x /= np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
-    row = {t: k for k, t in enumerate(texts)}
-    return [float(x[row[e]] @ x[row[simplify(z)]]) for e, z in pairs]
+    new = [t for t in texts if t not in _CACHE]
+    if new:
+        x = np.asarray(_encoder().encode(new), dtype=np.float64)
+        x /= np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+        _CACHE.update(zip(new, x))
+    for t in texts:
+        _CACHE.move_to_end(t)
+    found = [float(_CACHE[e] @ _CACHE[simplify(z)]) for e, z in pairs]
+    while len(_CACHE) > CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return found
 
 
 def append_dense(rows: SparseRows, dense: np.ndarray, scale: float) -> SparseRows:

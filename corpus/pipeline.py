@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from align import Bead, Settings, align_sentences, is_unpunctuated, split_for, split_headline
+from align.semantic import forget as forget_embeddings
 from corpus.articles import Article
 from corpus.blocks import Block, ReadError
 from corpus.langsplit import split_blocks
@@ -138,6 +139,7 @@ def align_article(article: Article, root: Path, settings: Settings) -> tuple[dic
     except ReadError as exc:
         doc["reason"] = str(exc)
         return doc, []
+    forget_embeddings()  # the same rows whichever articles a worker aligned before
     widgets = [b.text for b, _ in raw if is_widget(b.text)]
     blocks = [part for b, want in raw if b.text not in widgets
               for part in split_blocks([b]) if not want or part.lang == want]
