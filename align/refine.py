@@ -33,7 +33,7 @@ _PAIRS = ("「」", "『』", "（）", "()", "《》", "[]")
 # Weight of the embedding similarity of a division's two pieces (sum of two cosines)
 # beside the dictionary score (up to about 3).
 SEMANTIC_WEIGHT = 4.0
-TOP = 1000
+# Only candidates within this much of the dictionary's best can win (half the encoding).
 MARGIN = 0.4
 
 
@@ -145,7 +145,8 @@ def _choose(options: list[tuple[list[str], tuple[float, str, str]]],
             parts_lang: str) -> int | None:
     """Index of the best (dictionary score plus SEMANTIC_WEIGHT times the
     embedding similarity of each piece with its part) among ``options``, each the two
-    parts and a candidate ``(score, head, rest)`` of the other language."""
+    parts and a candidate ``(score, head, rest)`` of the other language; only candidates
+    within MARGIN of the dictionary's best are embedded."""
     if not options:
         return None
     if len(options) == 1:
@@ -155,10 +156,11 @@ def _choose(options: list[tuple[list[str], tuple[float, str, str]]],
         return max(range(len(options)), key=lambda i: options[i][1][0])
     from align.semantic import similarities
 
-    # The embeddings judge the dictionary's best few (encoding is the cost).
     ceiling = max(o[1][0] for o in options)
     top = [i for i in sorted(range(len(options)), key=lambda i: -options[i][1][0])
-           if options[i][1][0] >= ceiling - MARGIN][:TOP]
+           if options[i][1][0] >= ceiling - MARGIN]
+    if len(top) == 1:
+        return top[0]
     pairs = [(options[i][0][0], options[i][1][1]) for i in top] + \
         [(options[i][0][1], options[i][1][2]) for i in top]
     if parts_lang == "zh":
