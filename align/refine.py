@@ -29,6 +29,8 @@ _CLAUSE_END = re.compile(r"[，、；：,;:（(“「『《]\s*$")
 _CLAUSE_CUT = re.compile(r"[;:]$")
 # A piece ending at punctuation (closing quotes and brackets aside).
 _PUNCTUATED = re.compile(r"[，、；：,;:。.!?！？…]['\"’”」』）)]*\s*$")
+# Clause punctuation within two characters of a cut ("太旧，有|可能", "一件|事，因为").
+_NEAR_PUNCTUATION = re.compile(r"[，、；：,;:][^|]{0,2}\||\|[^|]{0,2}[，、；：,;:]")
 _PAIRS = ("「」", "『』", "（）", "()", "《》", "[]")
 # Weight of the embedding similarity of a division's two pieces (sum of two cosines)
 # beside the dictionary score (up to about 3).
@@ -117,8 +119,9 @@ def split_for(parts: list[str], sentence: str, parts_lang: str = "en",
     if best is None:
         return None
     found = options[best][1][1:]
-    if mode == "run_on" and _PUNCTUATED.search(found[0]):
-        return None  # best divided at its own punctuation: one sentence, not two
+    if mode == "run_on" and (_PUNCTUATED.search(found[0]) or
+                             _NEAR_PUNCTUATION.search(found[0][-3:] + "|" + found[1][:3])):
+        return None  # best divided at (or a word off) its own punctuation: one sentence
     return found
 
 

@@ -121,3 +121,11 @@ def test_no_cut_inside_brackets_or_between_mixed_quotes():
         '议会的克伦威尔雕像成为最新一尊因“改写历史"引起争议的纪念物他被驱逐是对其塔利班式的'
         "追随者的诗意的公正，他们摧毁了这个国家的大部分文化遗产。")
     assert head.endswith("纪念物")
+
+
+def test_a_comma_join_stays_one_pair_even_when_the_best_cut_is_a_word_off_the_comma():
+    assert split_for(["Local dependency is out of date.",
+                      "This may happen when you pull the latest code but did not update the "
+                      "local dependencies."],
+                     "本地依赖太旧，有可能拉取了最新代码，但没有更新本地依赖。", "en", 0.4,
+                     "run_on") is None
