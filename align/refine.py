@@ -115,14 +115,20 @@ def split_for(parts: list[str], sentence: str, parts_lang: str = "en",
     """
     options = [(parts, c) for c in _candidates(
         parts, _tokens(sentence, parts_lang), sentence, parts_lang, min_coverage, mode)]
+    if mode == "run_on":
+        # The dictionary's best cut (embedding these candidates cost 15 % of the time of
+        # aligning generated articles for 0.001 F1), unless at or a word off punctuation.
+        if not options:
+            return None
+        found = max(options, key=lambda o: o[1][0])[1][1:]
+        return None if _at_punctuation(*found) else found
     best = _choose(options, parts_lang)
-    if best is None:
-        return None
-    found = options[best][1][1:]
-    if mode == "run_on" and (_PUNCTUATED.search(found[0]) or
-                             _NEAR_PUNCTUATION.search(found[0][-3:] + "|" + found[1][:3])):
-        return None  # best divided at (or a word off) its own punctuation: one sentence
-    return found
+    return None if best is None else options[best][1][1:]
+
+
+def _at_punctuation(head: str, rest: str) -> bool:
+    """True if a cut falls at clause punctuation or within two characters of it."""
+    return bool(_PUNCTUATED.search(head) or _NEAR_PUNCTUATION.search(f"{head[-3:]}|{rest[:3]}"))
 
 
 def split_headline(en: str, zh: str, min_coverage: float = 0.1) -> tuple[
