@@ -3,10 +3,12 @@
 Pages often run a headline into the first sentence without punctuation. When one
 side of a 2-1 bead starts with such a headline, the single sentence of the other side
 usually holds both translations back to back: find the word boundary that best divides
-it between the two, by dictionary coverage and length. When both sides run the headline
-in, search the English cut and the Chinese cut together. The same search divides a
-sentence at a colon before a new verse, or two sentences run together without
-punctuation (``split_for``'s modes).
+it between the two, by dictionary coverage and length, and among the dictionary's best
+candidates by how close each piece's sentence embedding is to its part's
+(``align.semantic``). When both sides run the headline in, search the English cut and
+the Chinese cut together. The same search divides a sentence at a colon before a new
+verse, or two sentences run together without punctuation (``split_for``'s modes; the
+run-on mode uses the dictionary alone).
 """
 
 from __future__ import annotations
