@@ -110,9 +110,9 @@ def split_for(parts: list[str], sentence: str, parts_lang: str = "en",
     :param mode: where the cut may fall: ``headline`` (default): where an unpunctuated
         headline may end, never after clause punctuation; ``clause``: only after a colon
         or semicolon followed by a capital letter (in English, where a new verse or
-        quotation starts); ``run_on``: anywhere, but only if the best cut is not at
-        punctuation (two sentences run together without it, rather than joined by a
-        comma as translators do).
+        quotation starts); ``run_on``: anywhere, but only if the dictionary's best cut is
+        not at punctuation nor within two characters of it (two sentences run together
+        without it, rather than joined by a comma as translators do).
     :return: the two pieces, or None when no division is convincing.
     """
     options = [(parts, c) for c in _candidates(
