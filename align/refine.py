@@ -122,7 +122,7 @@ def split_for(parts: list[str], sentence: str, parts_lang: str = "en",
         # aligning generated articles for 0.001 F1), unless at or a word off punctuation.
         if not options:
             return None
-        found = max(options, key=lambda o: o[1][0])[1][1:]
+        found = options[_by_dictionary(options)[0]][1][1:]
         return None if _at_punctuation(*found) else found
     best = _choose(options, parts_lang)
     return None if best is None else options[best][1][1:]
@@ -162,14 +162,14 @@ def _choose(options: list[tuple[list[str], tuple[float, str, str]]],
         return None
     if len(options) == 1:
         return 0
+    order = _by_dictionary(options)
     if not all(_sentence_like(part, parts_lang) for part in options[0][0]):
         # A one-word heading's embedding says no more than the dictionary does.
-        return max(range(len(options)), key=lambda i: options[i][1][0])
+        return order[0]
     from align.semantic import similarities
 
-    ceiling = max(o[1][0] for o in options)
-    top = [i for i in sorted(range(len(options)), key=lambda i: -options[i][1][0])
-           if options[i][1][0] >= ceiling - MARGIN]
+    ceiling = options[order[0]][1][0]
+    top = [i for i in order if options[i][1][0] >= ceiling - MARGIN]
     if len(top) == 1:
         return top[0]
     pairs = [(options[i][0][0], options[i][1][1]) for i in top] + \
@@ -181,6 +181,11 @@ def _choose(options: list[tuple[list[str], tuple[float, str, str]]],
     best = max(range(n), key=lambda k: options[top[k]][1][0] +
                SEMANTIC_WEIGHT * (sims[k] + sims[n + k]))
     return top[best]
+
+
+def _by_dictionary(options: list[tuple[list[str], tuple[float, str, str]]]) -> list[int]:
+    """Indices of ``options`` from the best dictionary score down (ties: first first)."""
+    return sorted(range(len(options)), key=lambda i: -options[i][1][0])
 
 
 def _sentence_like(text: str, lang: str) -> bool:

@@ -62,7 +62,8 @@ def similarities(pairs: Sequence[tuple[str, str]]) -> list[float]:
     from align.lexicon import Lexicon
 
     simplify = Lexicon.load().simplify
-    texts = list(dict.fromkeys([e for e, _ in pairs] + [simplify(z) for _, z in pairs]))
+    pairs = [(e, simplify(z)) for e, z in pairs]
+    texts = list(dict.fromkeys([e for e, _ in pairs] + [z for _, z in pairs]))
     new = [t for t in texts if t not in _CACHE]
     if new:
         x = np.asarray(_encoder().encode(new), dtype=np.float64)
@@ -70,7 +71,7 @@ def similarities(pairs: Sequence[tuple[str, str]]) -> list[float]:
         _CACHE.update(zip(new, x))
     for t in texts:
         _CACHE.move_to_end(t)
-    found = [float(_CACHE[e] @ _CACHE[simplify(z)]) for e, z in pairs]
+    found = [float(_CACHE[e] @ _CACHE[z]) for e, z in pairs]
     while len(_CACHE) > CACHE_SIZE:
         _CACHE.popitem(last=False)
     return found
