@@ -125,7 +125,7 @@ def en_features(text: str) -> list[str]:
         low = tok.lower().replace("’", "'")
         if low in _EN_NUMBERS or (run and low == "and") or low in ("a", "an"):
             run.append(low)
-        else:
+        elif run:
             end_run()
         if tok[0].isdigit():
             out.append(number_feature(tok))

@@ -42,12 +42,12 @@ class SparseRows:
         return SparseRows(ptr, self.indices, self.values, self.dim)
 
     @classmethod
-    def from_lists(cls, n: int, rows: list[int], cols: list[int], vals: list[float],
-                   dim: int) -> SparseRows:
-        r = np.asarray(rows, dtype=np.int64)
-        indptr = np.zeros(n + 1, dtype=np.int64)
-        np.add.at(indptr, r + 1, 1)
-        return cls(np.cumsum(indptr), np.asarray(cols, dtype=np.int32),
+    def from_lists(cls, n: int, rows: Sequence[int], cols: Sequence[int],
+                   vals: Sequence[float], dim: int) -> SparseRows:
+        """Rows from entries sorted by row."""
+        counts = np.bincount(np.asarray(rows, dtype=np.int64), minlength=n)
+        return cls(np.concatenate([[0], np.cumsum(counts)]).astype(np.int64),
+                   np.asarray(cols, dtype=np.int32),
                    np.asarray(vals, dtype=np.float64), max(dim, 1))
 
 
@@ -74,50 +74,62 @@ def build_vectors(
     for sent in en:
         df.update(set(sent))
     n = max(len(en), 1)
-    idf = {f: math.log(1.0 + n / c) for f, c in df.items()}
     vocab = {f: k for k, f in enumerate(sorted(df))}
+    idf = np.array([math.log(1.0 + n / df[f]) for f in vocab], dtype=np.float64)
     unseen = math.log(1.0 + n)
+    dim = len(vocab)
 
-    rows_e, cols_e, vals_e = [], [], []
-    mass_e = np.zeros(len(en))
-    for i, sent in enumerate(en):
-        for f, c in Counter(sent).items():
-            rows_e.append(i)
-            cols_e.append(vocab[f])
-            vals_e.append(idf[f] * math.sqrt(c))
-            mass_e[i] += c * idf[f] ** 2
+    # English: each distinct feature of a sentence weighs idf * sqrt(count).
+    rows = np.repeat(np.arange(len(en), dtype=np.int64), [len(s) for s in en])
+    cols = np.fromiter((vocab[f] for s in en for f in s), dtype=np.int64, count=len(rows))
+    keys, counts = np.unique(rows * max(dim, 1) + cols, return_counts=True)
+    rows, cols = keys // max(dim, 1), keys % max(dim, 1)
+    mass_e = np.bincount(rows, counts * idf[cols] ** 2, minlength=len(en)).astype(np.float64)
+    E = SparseRows.from_lists(len(en), rows, cols, idf[cols] * np.sqrt(counts), dim)
 
-    rows_z, cols_z, vals_z = [], [], []
-    mass_z = np.zeros(len(zh))
+    # Chinese: a word's contribution depends on the word alone (its features, and with
+    # ``learned`` the word itself): compute it once per distinct word ("unit").
     lacking = (0.5 * unseen) ** 2  # content the English side lacks still weighs
-    # A word's contribution depends on the word alone: compute it once per word.
-    memo: dict[object, tuple[float, list[tuple[int, float]]]] = {}
+    units: dict[object, int] = {}
+    unit_mass: list[float] = []
+    unit_cols: list[np.ndarray] = []
+    unit_sq: list[np.ndarray] = []
+    token_unit: list[int] = []
+    token_sent: list[int] = []
     for j, words in enumerate(zh):
-        acc: dict[int, float] = {}
         names = zh_words[j] if (learned and zh_words is not None) else None
         for k, feats in enumerate(words):
             key = (feats, names[k]) if names is not None else feats
-            hit = memo.get(key)
-            if hit is None:
+            u = units.get(key)
+            if u is None:
+                u = units[key] = len(unit_mass)
                 cands: dict[str, float] = {f: 1.0 for f in feats if f in vocab}
                 if names is not None:
                     for f, w in learned.get(names[k], {}).items():  # type: ignore[union-attr]
                         cands[f] = max(cands.get(f, 0.0), w)
-                if cands:
-                    top = max(idf[f] * w for f, w in cands.items())
-                    hit = (top * top, [(vocab[f], (idf[f] * w) ** 2) for f, w in cands.items()])
-                else:
-                    hit = (lacking, [])
-                memo[key] = hit
-            mass_z[j] += hit[0]
-            for col, sq in hit[1]:
-                acc[col] = acc.get(col, 0.0) + sq
-        for col, v in acc.items():  # repeats grow like sqrt(count), as on the English side
-            rows_z.append(j)
-            cols_z.append(col)
-            vals_z.append(math.sqrt(v))
-
-    dim = len(vocab)
-    E = SparseRows.from_lists(len(en), rows_e, cols_e, vals_e, dim)
-    Z = SparseRows.from_lists(len(zh), rows_z, cols_z, vals_z, dim)
+                c = np.array([vocab[f] for f in cands], dtype=np.int64)
+                v = idf[c] * np.array(list(cands.values()))
+                unit_mass.append(float(v.max() ** 2) if len(c) else lacking)
+                unit_cols.append(c)
+                unit_sq.append(v * v)
+            token_unit.append(u)
+            token_sent.append(j)
+    tu = np.asarray(token_unit, dtype=np.int64)
+    ts = np.asarray(token_sent, dtype=np.int64)
+    mass_z = np.bincount(ts, np.asarray(unit_mass, dtype=np.float64)[tu],
+                         minlength=len(zh)).astype(np.float64)
+    sizes = np.array([len(c) for c in unit_cols], dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]) if len(sizes) else sizes
+    flat_cols = np.concatenate(unit_cols) if unit_cols else np.zeros(0, np.int64)
+    flat_sq = np.concatenate(unit_sq) if unit_sq else np.zeros(0)
+    per_token = sizes[tu] if len(tu) else np.zeros(0, np.int64)
+    # The entries of every token: its unit's entries, one after the other.
+    at = np.repeat(starts[tu] - np.cumsum(per_token) + per_token, per_token) if len(tu) else per_token
+    at = at + np.arange(len(at))
+    rows = np.repeat(ts, per_token)
+    keys, inverse = np.unique(rows * max(dim, 1) + flat_cols[at], return_inverse=True)
+    # Repeats grow like sqrt(count), as on the English side.
+    values = np.sqrt(np.bincount(inverse, flat_sq[at], minlength=len(keys)))
+    Z = SparseRows.from_lists(len(zh), keys // max(dim, 1), keys % max(dim, 1), values, dim)
     return E, Z, mass_e, mass_z
+
