@@ -63,7 +63,7 @@ IRREGULAR = {
     "sung": "sing", "sank": "sink", "swam": "swim", "dug": "dig", "hung": "hang", "fed": "feed",
     "bled": "bleed", "bred": "breed", "fought": "fight", "sought": "seek", "wept": "weep",
     "better": "good", "best": "good", "worse": "bad", "worst": "bad", "elder": "old",
-    "eldest": "old",
+    "eldest": "old", "goeth": "go", "doeth": "do", "seest": "see", "saith": "say",
 }
 
 _EN_TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?|\d+(?:[.,:]\d+)*")
@@ -134,9 +134,25 @@ def en_features(text: str) -> list[str]:
             continue
         if low in _EN_NUMBERS:
             out.append(f"#{_EN_NUMBERS[low]}")
-        out.append(stem(IRREGULAR.get(low, low).split("'")[0]))
+        out.append(stem(_modern(IRREGULAR.get(low, low).split("'")[0])))
     end_run()
     return out
+
+
+@lru_cache(maxsize=100_000)
+def _modern(word: str) -> str:
+    """An archaic verb form as its modern stem where the dictionary knows that and not
+    the form itself: "feareth" -> "fear", "knowest" -> "know", "maketh" -> "make"."""
+    if len(word) < 5 or not word.endswith(("eth", "est")):
+        return word
+    known = Lexicon.load().english_stems
+    if stem(word) in known:
+        return word  # "honest", "forest", "twentieth"
+    base = word[:-3]
+    for cand in (base + "e", base, base[:-1] if base[-1:] == base[-2:-1] else ""):
+        if len(cand) >= 2 and stem(cand) in known:
+            return cand
+    return word
 
 
 def _english_number(words: list[str]) -> int:

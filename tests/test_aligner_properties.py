@@ -300,6 +300,16 @@ def test_numbers_written_in_words_match_chinese_numerals():
     assert ("#120000",) in lex.zh_features("十二万人")
 
 
+def test_archaic_verb_forms_match_the_modern_stem() -> None:
+    from align.lexicon import en_features, stem
+
+    feats = en_features("He that feareth the LORD knowest and maketh, and goeth")
+    assert {stem("fear"), stem("know"), stem("make"), stem("go")} <= set(feats)
+    # Words the dictionary knows keep their own stem; unknown names stay as they are.
+    assert stem("honest") in en_features("an honest priest of Nazareth")
+    assert stem("nazareth") in en_features("an honest priest of Nazareth")
+
+
 def test_only_a_short_paragraph_of_one_sentence_skips_free() -> None:
     import numpy as np
 
