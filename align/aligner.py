@@ -30,7 +30,7 @@ class Settings:
 
     params: Params = field(default_factory=Params)
     learn: bool = True  # pass 2 with translations learned from the document
-    learn_min_sim: float = 0.35  # pass-1 beads at least this similar teach pass 2
+    learn_min_sim: float = 0.1  # pass-1 beads at least this similar teach pass 2
     learn_min_dice: float = 0.3
     full_cells: int = 4_000_000  # above this many cells, search in a band
     block: int = 8  # sentences per block at the coarse level
