@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from align.bead import Bead
-from align.dp import Band, Params, best_path, block_masses, pair_dot, run_masses
+from align.dp import Band, Params, best_path, block_masses, run_masses, span_dots
 from align.lexicon import Lexicon, en_features
 from align.similarity import SparseRows, build_vectors
 
@@ -134,16 +134,20 @@ def _beads(path: list[tuple[int, int]], E: SparseRows, Z: SparseRows,
     """Beads from a DP path, each scored with its lexical similarity in [0, 1]."""
     K = max([max(a, b) for a, b in path] + [1])
     me, mz = run_masses(E, mass_e, K), run_masses(Z, mass_z, K)
-    out, i, j = [], 0, 0
+    spans, i, j = [], 0, 0
     for a, b in path:
-        src, tgt = tuple(range(i, i + a)), tuple(range(j, j + b))
+        spans.append((i, i + a, j, j + b))
+        i, j = i + a, j + b
+    dots = span_dots(E, Z, np.array(spans, dtype=np.int64))
+    out = []
+    for (i0, i1, j0, j1), dot in zip(spans, dots):
+        a, b = i1 - i0, j1 - j0
         score = 0.0
         if a and b:
-            den = float(np.sqrt(me[a, i + a] * mz[b, j + b]))
+            den = float(np.sqrt(me[a, i1] * mz[b, j1]))
             if den > 0:
-                score = max(0.0, min(1.0, pair_dot(E, Z, i, i + a, j, j + b) / den))
-        out.append(Bead(src, tgt, round(score, 4)))
-        i, j = i + a, j + b
+                score = max(0.0, min(1.0, float(dot) / den))
+        out.append(Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), round(score, 4)))
     return out
 
 

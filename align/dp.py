@@ -157,9 +157,10 @@ def block_masses(X: SparseRows, mass: np.ndarray, size: int) -> np.ndarray:
                                   size, X.dim)
 
 
-def pair_dot(X: SparseRows, Y: SparseRows, i0: int, i1: int, j0: int, j1: int) -> float:
-    """Dot product of the sums of rows i0..i1-1 of X and j0..j1-1 of Y."""
-    return float(kernels().pair_dot(X.indptr, X.indices, X.values, Y.indptr, Y.indices,
-                                    Y.values, i0, i1, j0, j1, X.dim))
-
-
+def span_dots(X: SparseRows, Y: SparseRows, spans: np.ndarray) -> np.ndarray:
+    """Per row ``(i0, i1, j0, j1)`` of ``spans``, the dot product of the sums of rows
+    i0..i1-1 of X and j0..j1-1 of Y."""
+    s = np.asarray(spans, dtype=np.int64).reshape(-1, 4)
+    return kernels().span_dots(X.indptr, X.indices, X.values, Y.indptr, Y.indices, Y.values,
+                               s[:, 0].copy(), s[:, 1].copy(), s[:, 2].copy(), s[:, 3].copy(),
+                               X.dim)

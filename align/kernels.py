@@ -36,14 +36,21 @@ def block_masses(xp, xi, xv, mass, size, dim):  # pragma: no cover - compiled
 
 
 @numba.njit(cache=True)
-def pair_dot(xp, xi, xv, yp, yi, yv, i0, i1, j0, j1, dim):  # pragma: no cover - compiled
+def span_dots(xp, xi, xv, yp, yi, yv, i0, i1, j0, j1, dim):  # pragma: no cover - compiled
+    """Per span s, the dot product of the sums of rows i0[s]..i1[s]-1 of X and
+    j0[s]..j1[s]-1 of Y."""
+    out = np.zeros(len(i0))
     acc = np.zeros(dim)
-    for k in range(xp[i0], xp[i1]):
-        acc[xi[k]] += xv[k]
-    dot = 0.0
-    for k in range(yp[j0], yp[j1]):
-        dot += acc[yi[k]] * yv[k]
-    return dot
+    for s in range(len(i0)):
+        for k in range(xp[i0[s]], xp[i1[s]]):
+            acc[xi[k]] += xv[k]
+        dot = 0.0
+        for k in range(yp[j0[s]], yp[j1[s]]):
+            dot += acc[yi[k]] * yv[k]
+        out[s] = dot
+        for k in range(xp[i0[s]], xp[i1[s]]):
+            acc[xi[k]] = 0.0
+    return out
 
 
 @numba.njit(cache=True)
