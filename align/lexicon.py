@@ -122,21 +122,26 @@ def en_features(text: str) -> list[str]:
         run.clear()
 
     for tok in _EN_TOKEN.findall(unicodedata.normalize("NFKC", text)):
-        low = tok.lower().replace("’", "'")
+        low = tok.lower()
         if low in _EN_NUMBERS or (run and low == "and") or low in ("a", "an"):
             run.append(low)
         elif run:
             end_run()
-        if tok[0].isdigit():
-            out.append(number_feature(tok))
-            continue
-        if low in STOP_WORDS or len(low) < 2:
-            continue
-        if low in _EN_NUMBERS:
-            out.append(f"#{_EN_NUMBERS[low]}")
-        out.append(stem(_modern(IRREGULAR.get(low, low).split("'")[0])))
+        out.extend(_token_features(tok))
     end_run()
     return out
+
+
+@lru_cache(maxsize=200_000)
+def _token_features(tok: str) -> tuple[str, ...]:
+    """The features of one English token, numbers written in words aside."""
+    if tok[0].isdigit():
+        return (number_feature(tok),)
+    low = tok.lower().replace("’", "'")
+    if low in STOP_WORDS or len(low) < 2:
+        return ()
+    found = stem(_modern(IRREGULAR.get(low, low).split("'")[0]))
+    return (f"#{_EN_NUMBERS[low]}", found) if low in _EN_NUMBERS else (found,)
 
 
 @lru_cache(maxsize=100_000)
