@@ -10,7 +10,6 @@ linearly with the text.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
@@ -166,27 +165,43 @@ def _aligned_ratio(beads: list[Bead], len_e: np.ndarray, len_z: np.ndarray) -> f
 
 def learn_translations(beads: list[Bead], en_feats: list[list[str]],
                        zh_words: list[list[str]], settings: Settings) -> dict[str, dict[str, float]]:
-    """Chinese word -> {English stem: weight} from the confident beads (Dice coefficient)."""
-    pairs: Counter[tuple[str, str]] = Counter()
-    fz: Counter[str] = Counter()
-    fe: Counter[str] = Counter()
+    """Chinese word -> {English stem: weight} from the confident beads (Dice coefficient
+    of the beads holding the word and those holding the stem; two beads at least)."""
+    stems: dict[str, int] = {}
+    words: dict[str, int] = {}
+    e_ids: list[int] = []  # per confident bead, its distinct stems and words, flattened
+    z_ids: list[int] = []
+    e_len: list[int] = []
+    z_len: list[int] = []
     for b in beads:
         if not b.src or not b.tgt or b.score < settings.learn_min_sim:
             continue
-        es = {f for i in b.src for f in en_feats[i] if f[0] != "#"}
-        zs = {w for j in b.tgt for w in zh_words[j]}
-        fe.update(es)
-        fz.update(zs)
-        for w in zs:
-            for f in es:
-                pairs[(w, f)] += 1
+        es = {stems.setdefault(f, len(stems)) for i in b.src for f in en_feats[i] if f[0] != "#"}
+        zs = {words.setdefault(w, len(words)) for j in b.tgt for w in zh_words[j]}
+        e_ids.extend(es)
+        z_ids.extend(zs)
+        e_len.append(len(es))
+        z_len.append(len(zs))
+    if not stems or not words:
+        return {}
+    E, Zw = np.asarray(e_ids, dtype=np.int64), np.asarray(z_ids, dtype=np.int64)
+    le, lz = np.asarray(e_len, dtype=np.int64), np.asarray(z_len, dtype=np.int64)
+    # Every (word, stem) pair of every bead: each word occurrence meets its bead's stems.
+    bead_of_word = np.repeat(np.arange(len(lz)), lz)
+    per_word = le[bead_of_word]
+    e_start = np.concatenate([[0], np.cumsum(le)[:-1]])
+    at = np.repeat(e_start[bead_of_word] - np.cumsum(per_word) + per_word, per_word)
+    at += np.arange(len(at))
+    keys, together = np.unique(np.repeat(Zw, per_word) * len(stems) + E[at],
+                               return_counts=True)
+    w, f = keys // len(stems), keys % len(stems)
+    dice = 2.0 * together / (np.bincount(Zw, minlength=len(words))[w]
+                             + np.bincount(E, minlength=len(stems))[f])
+    keep = (together >= 2) & (dice >= settings.learn_min_dice)
+    word_of, stem_of = list(words), list(stems)
     out: dict[str, dict[str, float]] = {}
-    for (w, f), c in pairs.items():
-        if c < 2:
-            continue
-        dice = 2.0 * c / (fz[w] + fe[f])
-        if dice >= settings.learn_min_dice:
-            out.setdefault(w, {})[f] = dice
+    for wi, fi, d in zip(w[keep].tolist(), f[keep].tolist(), dice[keep].tolist()):
+        out.setdefault(word_of[wi], {})[stem_of[fi]] = d
     return out
 
 
