@@ -20,7 +20,7 @@ from align.dp import Band, Params, best_path, block_masses, run_masses, span_dot
 from align.lexicon import Lexicon, en_features
 from align.similarity import SparseRows, build_vectors
 
-VERSION = "9"  # bumped whenever the alignment of the same input changes
+VERSION = "10"  # bumped whenever the alignment of the same input changes
 
 
 @dataclass(frozen=True)
@@ -28,9 +28,11 @@ class Settings:
     """Every setting that changes an alignment; ``signature()`` names them all."""
 
     params: Params = field(default_factory=Params)
-    learn: bool = True  # pass 2 with translations learned from the document
-    learn_min_sim: float = 0.1  # pass-1 beads at least this similar teach pass 2
-    learn_min_dice: float = 0.3
+    learn: bool = True  # realign with translations learned from the document
+    learn_rounds: int = 2  # learn, realign; learn again from that alignment, realign
+    learn_min_sim: float = 0.1  # beads at least this similar teach the next pass
+    learn_min_prob: float = 0.15  # translation probability kept (either direction)
+    em_iterations: int = 10  # of IBM model 1
     full_cells: int = 4_000_000  # above this many cells, search in a band
     block: int = 8  # sentences per block at the coarse level
     band_margin: int = 12  # sentences either side of the coarse path
@@ -41,6 +43,9 @@ class Settings:
     def signature(self) -> str:
         p = asdict(self.params)
         parts = [f"align:{VERSION}", "lex:cedict", f"learn:{int(self.learn)}"]
+        if self.learn:
+            parts.append(f"ibm1:{self.learn_rounds}x{self.em_iterations}:{self.learn_min_sim}"
+                         f":{self.learn_min_prob}")
         parts += [f"{k}:{v}" for k, v in sorted(p.items())]
         parts += [f"block:{self.block}", f"margin:{self.band_margin}"]
         if self.semantic:
@@ -116,7 +121,7 @@ def align_sentences(
     band = _search_band(E, Z, me, mz, len_e, len_z, settings)
     path = best_path(E, Z, me, mz, len_e, len_z, para_e, para_z, band, settings.params)
     beads = _beads(path, E, Z, me, mz)
-    if settings.learn:
+    for _ in range(settings.learn_rounds if settings.learn else 0):
         learned = learn_translations(beads, en_feats, zh_words, settings)
         if learned:
             E, Z, me, mz = vectors(zh_words, learned)
@@ -165,11 +170,14 @@ def _aligned_ratio(beads: list[Bead], len_e: np.ndarray, len_z: np.ndarray) -> f
 
 def learn_translations(beads: list[Bead], en_feats: list[list[str]],
                        zh_words: list[list[str]], settings: Settings) -> dict[str, dict[str, float]]:
-    """Chinese word -> {English stem: weight} from the confident beads (Dice coefficient
-    of the beads holding the word and those holding the stem; two beads at least)."""
+    """Chinese word -> {English stem: weight} from the beads at least
+    ``learn_min_sim`` similar: IBM model 1 both ways (stems given words, words given
+    stems, each bead's distinct words and stems, a null word), a pair kept where it
+    meets in two beads and either probability reaches ``learn_min_prob``, weighted by
+    the larger one."""
     stems: dict[str, int] = {}
     words: dict[str, int] = {}
-    e_ids: list[int] = []  # per confident bead, its distinct stems and words, flattened
+    e_ids: list[int] = []  # per teaching bead, its distinct stems and words, flattened
     z_ids: list[int] = []
     e_len: list[int] = []
     z_len: list[int] = []
@@ -186,23 +194,53 @@ def learn_translations(beads: list[Bead], en_feats: list[list[str]],
         return {}
     E, Zw = np.asarray(e_ids, dtype=np.int64), np.asarray(z_ids, dtype=np.int64)
     le, lz = np.asarray(e_len, dtype=np.int64), np.asarray(z_len, dtype=np.int64)
-    # Every (word, stem) pair of every bead: each word occurrence meets its bead's stems.
-    bead_of_word = np.repeat(np.arange(len(lz)), lz)
+    # Every (word, stem) meeting of every bead: each occurrence of a word in a bead meets
+    # each stem occurrence of that bead (``at``: the stem occurrence of each meeting).
+    bead_of_word = np.repeat(np.arange(len(lz), dtype=np.int32), lz)
     per_word = le[bead_of_word]
+    word_at = np.repeat(np.arange(len(Zw), dtype=np.int32), per_word)
     e_start = np.concatenate([[0], np.cumsum(le)[:-1]])
-    at = np.repeat(e_start[bead_of_word] - np.cumsum(per_word) + per_word, per_word)
-    at += np.arange(len(at))
-    keys, together = np.unique(np.repeat(Zw, per_word) * len(stems) + E[at],
-                               return_counts=True)
-    w, f = keys // len(stems), keys % len(stems)
-    dice = 2.0 * together / (np.bincount(Zw, minlength=len(words))[w]
-                             + np.bincount(E, minlength=len(stems))[f])
-    keep = (together >= 2) & (dice >= settings.learn_min_dice)
+    at = np.repeat((e_start[bead_of_word] - np.cumsum(per_word) + per_word).astype(np.int32),
+                   per_word)
+    at += np.arange(len(at), dtype=np.int32)
+    S, W = len(stems), len(words)
+    wide = np.int64 if S * W >= 2**31 else np.int32
+    keys, pair, together = np.unique(Zw.astype(wide)[word_at] * S + E.astype(wide)[at],
+                                     return_inverse=True, return_counts=True)
+    pair = pair.astype(np.int32)
+    w, f = keys // S, keys % S
+    # P(stem | word): a stem occurrence is shared among its bead's words; and the reverse.
+    forward = _ibm1(pair, at, w, W, settings.em_iterations)
+    backward = _ibm1(pair, word_at, f, S, settings.em_iterations)
+    prob = np.maximum(forward, backward)
+    keep = (together >= 2) & (prob >= settings.learn_min_prob)
     word_of, stem_of = list(words), list(stems)
     out: dict[str, dict[str, float]] = {}
-    for wi, fi, d in zip(w[keep].tolist(), f[keep].tolist(), dice[keep].tolist()):
-        out.setdefault(word_of[wi], {})[stem_of[fi]] = d
+    for wi, fi, p in zip(w[keep].tolist(), f[keep].tolist(), prob[keep].tolist()):
+        out.setdefault(word_of[wi], {})[stem_of[fi]] = p
     return out
+
+
+NULL_WEIGHT = 0.2  # IBM model 1's null word: what a stem with no translation falls to
+
+
+def _ibm1(pair: np.ndarray, occurrence: np.ndarray, given: np.ndarray, n_given: int,
+          iterations: int) -> np.ndarray:
+    """IBM model 1 by EM over meetings of a source and a target item in a bead.
+
+    :param pair: per meeting, its distinct (source, target) pair.
+    :param occurrence: per meeting, the target's occurrence (in one bead) whose
+        probability mass the meetings share.
+    :param given: per pair, its source (probabilities are normalised per source).
+    :returns: per pair, P(target | source).
+    """
+    t = np.ones(len(given))
+    for _ in range(iterations):
+        share = t[pair]
+        share /= (np.bincount(occurrence, share) + NULL_WEIGHT)[occurrence]
+        counts = np.bincount(pair, share, minlength=len(given))
+        t = counts / np.bincount(given, counts, minlength=n_given)[given]
+    return t
 
 
 def band_around(beads: list[Bead], n: int, m: int, margin: int) -> Band:

@@ -51,6 +51,9 @@ class SparseRows:
                    np.asarray(vals, dtype=np.float64), max(dim, 1))
 
 
+CHUNK_SENTENCES = 1000  # Chinese sentences expanded at a time (bounds the memory used)
+
+
 def build_vectors(
     en: EnFeatures,
     zh: ZhFeatures,
@@ -122,14 +125,24 @@ def build_vectors(
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]) if len(sizes) else sizes
     flat_cols = np.concatenate(unit_cols) if unit_cols else np.zeros(0, np.int64)
     flat_sq = np.concatenate(unit_sq) if unit_sq else np.zeros(0)
-    per_token = sizes[tu] if len(tu) else np.zeros(0, np.int64)
-    # The entries of every token: its unit's entries, one after the other.
-    at = np.repeat(starts[tu] - np.cumsum(per_token) + per_token, per_token) if len(tu) else per_token
-    at = at + np.arange(len(at))
-    rows = np.repeat(ts, per_token)
-    keys, inverse = np.unique(rows * max(dim, 1) + flat_cols[at], return_inverse=True)
-    # Repeats grow like sqrt(count), as on the English side.
-    values = np.sqrt(np.bincount(inverse, flat_sq[at], minlength=len(keys)))
-    Z = SparseRows.from_lists(len(zh), keys // max(dim, 1), keys % max(dim, 1), values, dim)
+    # The entries of every token (its unit's entries), summed per sentence and stem, some
+    # sentences at a time: a token of a learned word may stand for many stems.
+    cols, vals = [], []
+    per_sentence = np.zeros(len(zh), dtype=np.int64)
+    cuts = np.searchsorted(ts, np.arange(0, len(zh) + CHUNK_SENTENCES, CHUNK_SENTENCES))
+    for lo, hi in zip(cuts[:-1], cuts[1:]):
+        u, rows = tu[lo:hi], ts[lo:hi]
+        per_token = sizes[u]
+        at = np.repeat(starts[u] - np.cumsum(per_token) + per_token, per_token)
+        at += np.arange(len(at))
+        keys, inverse = np.unique(np.repeat(rows, per_token) * max(dim, 1) + flat_cols[at],
+                                  return_inverse=True)
+        # Repeats grow like sqrt(count), as on the English side.
+        vals.append(np.sqrt(np.bincount(inverse, flat_sq[at], minlength=len(keys))))
+        cols.append((keys % max(dim, 1)).astype(np.int32))
+        per_sentence += np.bincount(keys // max(dim, 1), minlength=len(zh))
+    Z = SparseRows(np.concatenate([[0], np.cumsum(per_sentence)]).astype(np.int64),
+                   np.concatenate(cols + [np.zeros(0, np.int32)]),
+                   np.concatenate(vals + [np.zeros(0)]), max(dim, 1))
     return E, Z, mass_e, mass_z
 
