@@ -20,7 +20,7 @@ from align.dp import Band, Params, best_path, block_masses, run_masses, span_dot
 from align.lexicon import Lexicon, en_features
 from align.similarity import SparseRows, build_vectors
 
-VERSION = "10"  # bumped whenever the alignment of the same input changes
+VERSION = "11"  # bumped whenever the alignment of the same input changes
 
 
 @dataclass(frozen=True)
@@ -30,8 +30,8 @@ class Settings:
     params: Params = field(default_factory=Params)
     learn: bool = True  # realign with translations learned from the document
     learn_rounds: int = 2  # learn, realign; learn again from that alignment, realign
-    learn_min_sim: float = 0.1  # beads at least this similar teach the next pass
-    learn_min_prob: float = 0.15  # translation probability kept (either direction)
+    learn_min_sim: float = 0.05  # beads at least this similar teach the next pass
+    learn_min_prob: float = 0.2  # translation probability kept (either direction)
     em_iterations: int = 10  # of IBM model 1
     full_cells: int = 4_000_000  # above this many cells, search in a band
     block: int = 8  # sentences per block at the coarse level
