@@ -95,9 +95,8 @@ def align_sentences(
             ws.append(word)
             fs.append(value)
     # Keep the words that carry features, aligned with their features.
-    zh_pairs = [[(w, f) for w, f in zip(ws, fs) if f] for ws, fs in zip(zh_words, zh_feats)]
-    zh_words = [[w for w, _ in p] for p in zh_pairs]
-    zh_feats = [[f for _, f in p] for p in zh_pairs]
+    zh_words = [[w for w, f in zip(ws, fs) if f] for ws, fs in zip(zh_words, zh_feats)]
+    zh_feats = [[f for f in fs if f] for fs in zh_feats]
     len_e = np.array([len("".join(s.split())) for s in en], dtype=np.float64)
     len_z = np.array([len("".join(s.split())) for s in zh], dtype=np.float64)
     para_e = np.asarray(src_para if src_para is not None else [0] * len(en))
@@ -123,13 +122,15 @@ def align_sentences(
     beads = _beads(path, E, Z, me, mz)
     for _ in range(settings.learn_rounds if settings.learn else 0):
         learned = learn_translations(beads, en_feats, zh_words, settings)
-        if learned:
-            E, Z, me, mz = vectors(zh_words, learned)
-            if len(en) * len(zh) > settings.full_cells:
-                band = band_around(beads, len(en), len(zh), settings.band_margin)
-            path = best_path(E, Z, me, mz, len_e, len_z, para_e, para_z, band,
-                             settings.params, _aligned_ratio(beads, len_e, len_z))
-            beads = _beads(path, E, Z, me, mz)
+        if not learned:
+            break
+        del E, Z  # not held while their successors are built
+        E, Z, me, mz = vectors(zh_words, learned)
+        if len(en) * len(zh) > settings.full_cells:
+            band = band_around(beads, len(en), len(zh), settings.band_margin)
+        path = best_path(E, Z, me, mz, len_e, len_z, para_e, para_z, band,
+                         settings.params, _aligned_ratio(beads, len_e, len_z))
+        beads = _beads(path, E, Z, me, mz)
     return beads
 
 

@@ -13,6 +13,7 @@ import gzip
 import os
 import pickle
 import re
+import sys
 import unicodedata
 from collections import Counter
 from functools import lru_cache
@@ -224,7 +225,8 @@ class Lexicon:
         """Segment Chinese text (after Traditional→Simplified) into words."""
         import rjieba
 
-        return [w for w in rjieba.cut(self.simplify(text)) if w.strip()]
+        # Interned: a long text repeats a few thousand words hundreds of thousands of times.
+        return [sys.intern(w) for w in rjieba.cut(self.simplify(text)) if w.strip()]
 
     def word_features(self, word: str) -> tuple[str, ...]:
         """English stems (and number / Latin features) a Chinese word stands for."""
