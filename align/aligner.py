@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from align.bead import Bead
-from align.dp import Band, Params, best_path, block_masses, run_masses, span_dots
+from align.dp import Band, Params, best_path, block_masses, kernels, run_masses, span_dots
 from align.lexicon import Lexicon, en_features
 from align.similarity import SparseRows, build_vectors
 
@@ -206,13 +206,17 @@ def learn_translations(beads: list[Bead], en_feats: list[list[str]],
     at += np.arange(len(at), dtype=np.int32)
     S, W = len(stems), len(words)
     wide = np.int64 if S * W >= 2**31 else np.int32
-    keys, pair, together = np.unique(Zw.astype(wide)[word_at] * S + E.astype(wide)[at],
-                                     return_inverse=True, return_counts=True)
-    pair = pair.astype(np.int32)
-    w, f = keys // S, keys % S
+    key = Zw.astype(wide)[word_at] * S + E.astype(wide)[at]
+    order = np.argsort(key)  # meetings grouped by (word, stem) pair
+    key = key[order]
+    starts = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
+    together = np.diff(np.append(starts, len(key)))
+    w, f = key[starts] // S, key[starts] % S
+    at, word_at = at[order], word_at[order]
+    del key, order
     # P(stem | word): a stem occurrence is shared among its bead's words; and the reverse.
-    forward = _ibm1(pair, at, w, W, settings.em_iterations)
-    backward = _ibm1(pair, word_at, f, S, settings.em_iterations)
+    forward = _ibm1(together, at, w, W, settings.em_iterations)
+    backward = _ibm1(together, word_at, f, S, settings.em_iterations)
     prob = np.maximum(forward, backward)
     keep = (together >= 2) & (prob >= settings.learn_min_prob)
     word_of, stem_of = list(words), list(stems)
@@ -225,23 +229,19 @@ def learn_translations(beads: list[Bead], en_feats: list[list[str]],
 NULL_WEIGHT = 0.2  # IBM model 1's null word: what a stem with no translation falls to
 
 
-def _ibm1(pair: np.ndarray, occurrence: np.ndarray, given: np.ndarray, n_given: int,
+def _ibm1(together: np.ndarray, occurrence: np.ndarray, given: np.ndarray, n_given: int,
           iterations: int) -> np.ndarray:
-    """IBM model 1 by EM over meetings of a source and a target item in a bead.
+    """IBM model 1 by EM over the meetings of a source and a target item in a bead,
+    grouped by their (source, target) pair.
 
-    :param pair: per meeting, its distinct (source, target) pair.
+    :param together: per pair, how many meetings it has (they come in that order).
     :param occurrence: per meeting, the target's occurrence (in one bead) whose
         probability mass the meetings share.
     :param given: per pair, its source (probabilities are normalised per source).
     :returns: per pair, P(target | source).
     """
-    t = np.ones(len(given))
-    for _ in range(iterations):
-        share = t[pair]
-        share /= (np.bincount(occurrence, share) + NULL_WEIGHT)[occurrence]
-        counts = np.bincount(pair, share, minlength=len(given))
-        t = counts / np.bincount(given, counts, minlength=n_given)[given]
-    return t
+    return kernels().ibm1(together, occurrence, given, int(occurrence.max(initial=-1)) + 1,
+                          n_given, iterations, NULL_WEIGHT)
 
 
 def band_around(beads: list[Bead], n: int, m: int, margin: int) -> Band:

@@ -146,3 +146,31 @@ def search(n, lo, hi, off, ta, tb, qlo, qhi, cum, cum_off, me, mz, cle, clz, brk
             D[cell] = best
             back[cell] = bk
     return back
+
+
+@numba.njit(cache=True)
+def ibm1(together, occurrence, given, n_occurrences, n_given, iterations,
+         null):  # pragma: no cover - compiled
+    """IBM model 1 by EM over meetings grouped by pair; see ``align.aligner._ibm1``."""
+    t = np.ones(len(together))
+    den = np.empty(n_occurrences)
+    norm = np.empty(n_given)
+    for _ in range(iterations):
+        den[:] = null
+        k = 0
+        for p in range(len(together)):
+            for _ in range(together[p]):
+                den[occurrence[k]] += t[p]
+                k += 1
+        norm[:] = 0.0
+        k = 0
+        for p in range(len(together)):
+            count = 0.0
+            for _ in range(together[p]):
+                count += t[p] / den[occurrence[k]]
+                k += 1
+            t[p] = count
+            norm[given[p]] += count
+        for p in range(len(together)):
+            t[p] /= norm[given[p]]
+    return t
