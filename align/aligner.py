@@ -18,7 +18,7 @@ import numpy as np
 from align.bead import Bead
 from align.dp import Band, Params, best_path, block_masses, kernels, run_masses, span_dots
 from align.lexicon import Lexicon, en_features
-from align.similarity import SparseRows, build_vectors
+from align.similarity import SparseRows, ZhTokens, build_vectors
 
 VERSION = "11"  # bumped whenever the alignment of the same input changes
 
@@ -97,6 +97,8 @@ def align_sentences(
     # Keep the words that carry features, aligned with their features.
     zh_words = [[w for w, f in zip(ws, fs) if f] for ws, fs in zip(zh_words, zh_feats)]
     zh_feats = [[f for f in fs if f] for fs in zh_feats]
+    tokens = ZhTokens.of(zh_words, zh_feats)
+    del zh_feats
     len_e = np.array([len("".join(s.split())) for s in en], dtype=np.float64)
     len_z = np.array([len("".join(s.split())) for s in zh], dtype=np.float64)
     para_e = np.asarray(src_para if src_para is not None else [0] * len(en))
@@ -108,8 +110,9 @@ def align_sentences(
 
         embeddings = embed(en), embed([lex.simplify(s) for s in zh])
 
-    def vectors(*learned_from) -> tuple[SparseRows, SparseRows, np.ndarray, np.ndarray]:
-        found = build_vectors(en_feats, zh_feats, *learned_from)
+    def vectors(learned: dict[str, dict[str, float]] | None = None
+                ) -> tuple[SparseRows, SparseRows, np.ndarray, np.ndarray]:
+        found = build_vectors(en_feats, tokens, learned)
         if embeddings is None:
             return found
         from align.semantic import add_semantic
@@ -125,7 +128,7 @@ def align_sentences(
         if not learned:
             break
         del E, Z  # not held while their successors are built
-        E, Z, me, mz = vectors(zh_words, learned)
+        E, Z, me, mz = vectors(learned)
         if len(en) * len(zh) > settings.full_cells:
             band = band_around(beads, len(en), len(zh), settings.band_margin)
         path = best_path(E, Z, me, mz, len_e, len_z, para_e, para_z, band,

@@ -51,15 +51,33 @@ class SparseRows:
                    np.asarray(vals, dtype=np.float64), max(dim, 1))
 
 
+@dataclass(frozen=True)
+class ZhTokens:
+    """The content words of Chinese sentences as ids of distinct (word, features) pairs,
+    so that work per word is done once per distinct word."""
+
+    words: list[str]  # per distinct word
+    features: list[tuple[str, ...]]  # per distinct word, the stems it may stand for
+    word: np.ndarray  # per token, its distinct word
+    sentence: np.ndarray  # per token, its sentence (tokens in sentence order)
+    n: int  # sentences
+
+    @classmethod
+    def of(cls, words: Sequence[Sequence[str]], features: ZhFeatures) -> ZhTokens:
+        """From per sentence its words and, aligned with them, their features."""
+        ids: dict[tuple[str, tuple[str, ...]], int] = {}
+        word = [ids.setdefault((w, tuple(f)), len(ids))
+                for ws, fs in zip(words, features) for w, f in zip(ws, fs)]
+        return cls([w for w, _ in ids], [f for _, f in ids], np.asarray(word, dtype=np.int64),
+                   np.repeat(np.arange(len(words), dtype=np.int64), [len(ws) for ws in words]),
+                   len(words))
+
+
 CHUNK_SENTENCES = 1000  # Chinese sentences expanded at a time (bounds the memory used)
 
 
-def build_vectors(
-    en: EnFeatures,
-    zh: ZhFeatures,
-    zh_words: Sequence[Sequence[str]] | None = None,
-    learned: Translations | None = None,
-) -> tuple[SparseRows, SparseRows, np.ndarray, np.ndarray]:
+def build_vectors(en: EnFeatures, zh: ZhTokens, learned: Translations | None = None
+                  ) -> tuple[SparseRows, SparseRows, np.ndarray, np.ndarray]:
     """Vectors of the English and Chinese sentences, and their masses.
 
     A Chinese word stands for each of its candidate stems with full weight, so a word
@@ -69,9 +87,8 @@ def build_vectors(
     bead, and ``dot / sqrt(mass_en * mass_zh)`` is 1 when every word finds its match.
 
     :param en: per English sentence, its feature tokens (stems, numbers).
-    :param zh: per Chinese sentence, per content word, the features it may stand for.
-    :param zh_words: per Chinese sentence its words, aligned with ``zh``; needed with
-        ``learned``, which maps a Chinese word to English stems with weights.
+    :param zh: the Chinese sentences' content words and the features they stand for.
+    :param learned: maps a Chinese word to more English stems, with weights.
     """
     df: Counter[str] = Counter()
     for sent in en:
@@ -90,37 +107,22 @@ def build_vectors(
     mass_e = np.bincount(rows, counts * idf[cols] ** 2, minlength=len(en)).astype(np.float64)
     E = SparseRows.from_lists(len(en), rows, cols, idf[cols] * np.sqrt(counts), dim)
 
-    # Chinese: a word's contribution depends on the word alone (its features, and with
-    # ``learned`` the word itself): compute it once per distinct word ("unit").
+    # Chinese: a word's contribution depends on the word alone: computed once per word.
     lacking = (0.5 * unseen) ** 2  # content the English side lacks still weighs
-    units: dict[object, int] = {}
-    unit_mass: list[float] = []
+    unit_mass = np.empty(len(zh.words))
     unit_cols: list[np.ndarray] = []
     unit_sq: list[np.ndarray] = []
-    token_unit: list[int] = []
-    token_sent: list[int] = []
-    for j, words in enumerate(zh):
-        names = zh_words[j] if (learned and zh_words is not None) else None
-        for k, feats in enumerate(words):
-            key = (feats, names[k]) if names is not None else feats
-            u = units.get(key)
-            if u is None:
-                u = units[key] = len(unit_mass)
-                cands: dict[str, float] = {f: 1.0 for f in feats if f in vocab}
-                if names is not None:
-                    for f, w in learned.get(names[k], {}).items():  # type: ignore[union-attr]
-                        cands[f] = max(cands.get(f, 0.0), w)
-                c = np.array([vocab[f] for f in cands], dtype=np.int64)
-                v = idf[c] * np.array(list(cands.values()))
-                unit_mass.append(float(v.max() ** 2) if len(c) else lacking)
-                unit_cols.append(c)
-                unit_sq.append(v * v)
-            token_unit.append(u)
-            token_sent.append(j)
-    tu = np.asarray(token_unit, dtype=np.int64)
-    ts = np.asarray(token_sent, dtype=np.int64)
-    mass_z = np.bincount(ts, np.asarray(unit_mass, dtype=np.float64)[tu],
-                         minlength=len(zh)).astype(np.float64)
+    for u, (word, feats) in enumerate(zip(zh.words, zh.features)):
+        cands: dict[str, float] = {f: 1.0 for f in feats if f in vocab}
+        for f, w in (learned or {}).get(word, {}).items():
+            cands[f] = max(cands.get(f, 0.0), w)
+        c = np.array([vocab[f] for f in cands], dtype=np.int64)
+        v = idf[c] * np.array(list(cands.values()))
+        unit_mass[u] = float(v.max() ** 2) if len(c) else lacking
+        unit_cols.append(c)
+        unit_sq.append(v * v)
+    tu, ts = zh.word, zh.sentence
+    mass_z = np.bincount(ts, unit_mass[tu], minlength=zh.n).astype(np.float64)
     sizes = np.array([len(c) for c in unit_cols], dtype=np.int64)
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]) if len(sizes) else sizes
     flat_cols = np.concatenate(unit_cols) if unit_cols else np.zeros(0, np.int64)
@@ -128,8 +130,8 @@ def build_vectors(
     # The entries of every token (its unit's entries), summed per sentence and stem, some
     # sentences at a time: a token of a learned word may stand for many stems.
     cols, vals = [], []
-    per_sentence = np.zeros(len(zh), dtype=np.int64)
-    cuts = np.searchsorted(ts, np.arange(0, len(zh) + CHUNK_SENTENCES, CHUNK_SENTENCES))
+    per_sentence = np.zeros(zh.n, dtype=np.int64)
+    cuts = np.searchsorted(ts, np.arange(0, zh.n + CHUNK_SENTENCES, CHUNK_SENTENCES))
     for lo, hi in zip(cuts[:-1], cuts[1:]):
         u, rows = tu[lo:hi], ts[lo:hi]
         per_token = sizes[u]
@@ -140,7 +142,7 @@ def build_vectors(
         # Repeats grow like sqrt(count), as on the English side.
         vals.append(np.sqrt(np.bincount(inverse, flat_sq[at], minlength=len(keys))))
         cols.append((keys % max(dim, 1)).astype(np.int32))
-        per_sentence += np.bincount(keys // max(dim, 1), minlength=len(zh))
+        per_sentence += np.bincount(keys // max(dim, 1), minlength=zh.n)
     Z = SparseRows(np.concatenate([[0], np.cumsum(per_sentence)]).astype(np.int64),
                    np.concatenate(cols + [np.zeros(0, np.int32)]),
                    np.concatenate(vals + [np.zeros(0)]), max(dim, 1))
