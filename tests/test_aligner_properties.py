@@ -318,3 +318,23 @@ def test_only_a_short_paragraph_of_one_sentence_skips_free() -> None:
     para = np.array([0, 1, 1, 2, 3])
     length = np.array([10, 80, 80, 200, 30])  # label, a paragraph of two, long, short
     assert _not_a_label(para, length, 60).tolist() == [0.0, 1.0, 1.0, 1.0, 0.0]
+
+
+def test_translations_learned_from_the_document() -> None:
+    from align.aligner import Settings, learn_translations
+
+    # 弗洛多 (a name no dictionary has) meets "frodo" in three beads; 戒指 meets "ring"
+    # twice but also "shire" twice; 山姆 meets "sam" once only.
+    en = [["frodo", "ring"], ["frodo", "shire"], ["frodo", "ring"], ["sam", "shire"],
+          ["gandalf"]]
+    zh = [["弗洛多", "戒指"], ["弗洛多", "夏尔"], ["弗洛多", "戒指"], ["山姆", "夏尔"],
+          ["甘道夫"]]
+    beads = [Bead((i,), (i,), 0.5) for i in range(5)]
+    learned = learn_translations(beads, en, zh, Settings())
+    assert max(learned["弗洛多"], key=learned["弗洛多"].get) == "frodo"
+    assert max(learned["戒指"], key=learned["戒指"].get) == "ring"
+    assert max(learned["夏尔"], key=learned["夏尔"].get) == "shire"
+    assert "山姆" not in learned and "甘道夫" not in learned  # one meeting is not evidence
+    # Beads below the similarity bar teach nothing.
+    weak = [Bead(b.src, b.tgt, 0.0) for b in beads]
+    assert learn_translations(weak, en, zh, Settings()) == {}
