@@ -36,6 +36,12 @@ _SECTION = re.compile(
 _CITATION_END = re.compile(r"[a-z)\]]\.\d{1,3}(?:[,–-]\d{1,3})*\s+(?=[A-Z])")
 
 
+# A colon or semicolon before a capitalised conjunction starts a new sentence in older
+# English (the King James Bible's verses: "... after the flood: And Shem lived ...").
+_COLON_CLAUSE = re.compile(
+    r"(?<=[:;])\s+(?=(?:And|But|For|Then|Thus|Therefore|Wherefore|Behold)\s)")
+
+
 def _run_ons(sentence: str) -> list[str]:
     head, rest = [], sentence
     while m := _SECTION.match(rest):  # "Abstract Background Platinum-based ..."
@@ -46,7 +52,8 @@ def _run_ons(sentence: str) -> list[str]:
         out.append(rest[start:m.end()])
         start = m.end()
     out.append(rest[start:])
-    return head + [p for piece in out for p in _RUN_ON.split(piece) if p.strip()]
+    return head + [p for piece in out for part in _COLON_CLAUSE.split(piece)
+                   for p in _RUN_ON.split(part) if p.strip()]
 
 
 @lru_cache(maxsize=1)

@@ -31,3 +31,12 @@ def test_a_sentence_ends_after_a_citation_number_printed_after_its_full_stop():
         "Rates are highest in North Africa.1", "More than 70% are advanced.",
         "The sample was 476 (238 per group).19,20", "Analyses were done.",
         "It grew 3.5 Times."]
+
+
+def test_a_colon_before_a_capitalised_conjunction_starts_a_sentence():
+    assert split_en("And Arphaxad lived five and thirty years, and begat Salah: And "
+                    "Arphaxad lived after he begat Salah four hundred and three years. "
+                    "He called; But none came. Note: and then the list: apples, pears.") == [
+        "And Arphaxad lived five and thirty years, and begat Salah:",
+        "And Arphaxad lived after he begat Salah four hundred and three years.",
+        "He called;", "But none came.", "Note: and then the list: apples, pears."]
