@@ -1,15 +1,14 @@
 """Sentence alignment: lexical similarity + length, searched by dynamic programming.
 
 Pass 1 scores beads with CC-CEDICT glosses; pass 2 adds translations learned from the
-confident beads of pass 1 (Dice association of Chinese words with English stems) and
-aligns again. Long inputs are first aligned at the level of blocks of sentences, and the
+beads of pass 1 (IBM model 1 both ways between Chinese words and English stems) and
+aligns again, and pass 3 learns again from pass 2. Long inputs are first aligned at the level of blocks of sentences, and the
 sentence-level search runs in a band around that path, so time and memory grow
 linearly with the text.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
