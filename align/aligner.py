@@ -36,7 +36,7 @@ class Settings:
     block: int = 8  # sentences per block at the coarse level
     band_margin: int = 12  # sentences either side of the coarse path
     # Weight of the sentence embeddings beside the lexical vectors (align.semantic);
-    # 0 leaves them out. Needs the ``semantic`` extra.
+    # 0 leaves them out.
     semantic: float = 0.0
 
     def signature(self) -> str:

@@ -156,7 +156,7 @@ def main() -> None:
         "bible006 takes minutes)",
     )
     parser.add_argument("--semantic", action="store_true",
-                        help="align with --semantic (needs the semantic extra)")
+                        help="align with --semantic (slow: embeds every sentence)")
     opts = parser.parse_args()
     chosen = opts.sets.split(",")
     unknown = sorted(set(chosen) - set(SETS))
