@@ -26,6 +26,9 @@ _TERMINAL = re.compile(r"[.!?。！？…:：;；][\"'”’」』)）]*\s*$")
 _ZH_NO_END = frozenset("的 在 和 与 及 对 把 被 将 从 向 为 以 如果 因为 虽然 但 而 你 我 他 她 它 "
                        "这 那 其 该 一 每 各 由".split())
 _ZH_NO_START = frozenset("的 了 着 过 地 得 们".split())
+# Nor with the measure word of a number the head ends with ("832 | 人").
+_ZH_MEASURES = frozenset("人 个 名 岁 年 月 日 号 元 次 位 家 座 条 只 件 天 周 倍 度 分 秒".split())
+_NUMBER_END = re.compile(r"[0-9０-９零一二两三四五六七八九十百千万亿]\s*$")
 # A piece that stands for an unpunctuated headline does not end in clause punctuation.
 _CLAUSE_END = re.compile(r"[，、；：,;:（(“「『《]\s*$")
 _CLAUSE_CUT = re.compile(r"[;:]$")
@@ -248,7 +251,8 @@ def _candidates(parts: list[str], tokens: _Tokens, sentence: str, parts_lang: st
                 continue
         elif _PUNCT_START.match(sentence[ends[k - 1]:].lstrip()) or not _may_end(head):
             continue  # a piece never starts with punctuation nor ends inside quotes
-        if parts_lang == "en" and (words[k - 1] in _ZH_NO_END or words[k] in _ZH_NO_START):
+        if parts_lang == "en" and (words[k - 1] in _ZH_NO_END or words[k] in _ZH_NO_START
+                                   or _measure_after_number(head, words[k:])):
             continue  # nor ends on a preposition or pronoun, nor starts with a particle
         a = _coverage(stems[0], feats[:k])
         b = _coverage(stems[1], feats[k:])
@@ -262,6 +266,13 @@ def _candidates(parts: list[str], tokens: _Tokens, sentence: str, parts_lang: st
             placed / content - abs(ratio - share)
         out.append((score, head.strip(), sentence[ends[k - 1]:].strip()))
     return out
+
+
+def _measure_after_number(head: str, rest: list[str]) -> bool:
+    """True if the Chinese ``rest`` opens with the measure word of the number ``head``
+    ends with ("上升到 832 | 人")."""
+    first = next((w for w in rest if w.strip()), "")
+    return first in _ZH_MEASURES and _NUMBER_END.search(head) is not None
 
 
 def _may_end(head: str) -> bool:

@@ -129,3 +129,14 @@ def test_a_comma_join_stays_one_pair_even_when_the_best_cut_is_a_word_off_the_co
                       "local dependencies."],
                      "本地依赖太旧，有可能拉取了最新代码，但没有更新本地依赖。", "en", 0.4,
                      "run_on") is None
+
+
+def test_a_chinese_piece_does_not_open_with_the_measure_word_of_a_number() -> None:
+    found = split_for(
+        ["Death toll from Indonesia tsunami rises to 832",
+         "The death toll in Indonesia's earthquake and tsunami has climbed to 832, the "
+         "country's disaster agency said early Sunday."],
+        "印尼海啸死亡人数已上升到 832 人印尼国家减灾机构周日一早表示，印尼地震和海啸造成的死亡人数已攀升至 832 人。",
+        "en")
+    assert found == ("印尼海啸死亡人数已上升到 832 人",
+                     "印尼国家减灾机构周日一早表示，印尼地震和海啸造成的死亡人数已攀升至 832 人。")
