@@ -2,9 +2,9 @@
 
 Pass 1 scores beads with CC-CEDICT glosses; pass 2 adds translations learned from the
 beads of pass 1 (IBM model 1 both ways between Chinese words and English stems) and
-aligns again, and pass 3 learns again from pass 2. Long inputs are first aligned at the level of blocks of sentences, and the
-sentence-level search runs in a band around that path, so time and memory grow
-linearly with the text.
+aligns again, and pass 3 learns again from pass 2. Long inputs are first aligned at the
+level of blocks of sentences, and the sentence-level search runs in a band around that
+path, so time and memory grow linearly with the text.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import numpy as np
 from align.bead import Bead
 from align.dp import Band, Params, best_path, block_masses, kernels, run_masses, span_dots
 from align.lexicon import Lexicon, en_features
-from align.similarity import SparseRows, ZhTokens, build_vectors
+from align.similarity import SparseRows, ZhTokens, build_vectors, concat_ranges
 
 VERSION = "11"  # bumped whenever the alignment of the same input changes
 
@@ -187,7 +187,8 @@ def learn_translations(beads: list[Bead], en_feats: list[list[str]],
     for b in beads:
         if not b.src or not b.tgt or b.score < settings.learn_min_sim:
             continue
-        es = {stems.setdefault(f, len(stems)) for i in b.src for f in en_feats[i] if f[0] != "#"}
+        es = {stems.setdefault(f, len(stems))
+              for i in b.src for f in en_feats[i] if f[0] != "#"}
         zs = {words.setdefault(w, len(words)) for j in b.tgt for w in zh_words[j]}
         e_ids.extend(es)
         z_ids.extend(zs)
@@ -203,9 +204,7 @@ def learn_translations(beads: list[Bead], en_feats: list[list[str]],
     per_word = le[bead_of_word]
     word_at = np.repeat(np.arange(len(Zw), dtype=np.int32), per_word)
     e_start = np.concatenate([[0], np.cumsum(le)[:-1]])
-    at = np.repeat((e_start[bead_of_word] - np.cumsum(per_word) + per_word).astype(np.int32),
-                   per_word)
-    at += np.arange(len(at), dtype=np.int32)
+    at = concat_ranges(e_start[bead_of_word], per_word, np.int32)
     S, W = len(stems), len(words)
     wide = np.int64 if S * W >= 2**31 else np.int32
     key = Zw.astype(wide)[word_at] * S + E.astype(wide)[at]

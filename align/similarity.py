@@ -73,6 +73,15 @@ class ZhTokens:
                    len(words))
 
 
+def concat_ranges(starts: np.ndarray, counts: np.ndarray, dtype=np.int64) -> np.ndarray:
+    """``starts[k] .. starts[k] + counts[k] - 1`` for every ``k``, one range after another
+    (the entries of several items laid end to end)."""
+    counts = np.asarray(counts)
+    out = np.repeat((np.asarray(starts) - np.cumsum(counts) + counts).astype(dtype), counts)
+    out += np.arange(len(out), dtype=dtype)
+    return out
+
+
 CHUNK_SENTENCES = 1000  # Chinese sentences expanded at a time (bounds the memory used)
 
 
@@ -98,12 +107,13 @@ def build_vectors(en: EnFeatures, zh: ZhTokens, learned: Translations | None = N
     idf = np.array([math.log(1.0 + n / df[f]) for f in vocab], dtype=np.float64)
     unseen = math.log(1.0 + n)
     dim = len(vocab)
+    width = max(dim, 1)  # key of an entry: sentence * width + stem (sorts by sentence)
 
     # English: each distinct feature of a sentence weighs idf * sqrt(count).
     rows = np.repeat(np.arange(len(en), dtype=np.int64), [len(s) for s in en])
     cols = np.fromiter((vocab[f] for s in en for f in s), dtype=np.int64, count=len(rows))
-    keys, counts = np.unique(rows * max(dim, 1) + cols, return_counts=True)
-    rows, cols = keys // max(dim, 1), keys % max(dim, 1)
+    keys, counts = np.unique(rows * width + cols, return_counts=True)
+    rows, cols = keys // width, keys % width
     mass_e = np.bincount(rows, counts * idf[cols] ** 2, minlength=len(en)).astype(np.float64)
     E = SparseRows.from_lists(len(en), rows, cols, idf[cols] * np.sqrt(counts), dim)
 
@@ -135,16 +145,15 @@ def build_vectors(en: EnFeatures, zh: ZhTokens, learned: Translations | None = N
     for lo, hi in zip(cuts[:-1], cuts[1:]):
         u, rows = tu[lo:hi], ts[lo:hi]
         per_token = sizes[u]
-        at = np.repeat(starts[u] - np.cumsum(per_token) + per_token, per_token)
-        at += np.arange(len(at))
-        keys, inverse = np.unique(np.repeat(rows, per_token) * max(dim, 1) + flat_cols[at],
+        at = concat_ranges(starts[u], per_token)
+        keys, inverse = np.unique(np.repeat(rows, per_token) * width + flat_cols[at],
                                   return_inverse=True)
         # Repeats grow like sqrt(count), as on the English side.
         vals.append(np.sqrt(np.bincount(inverse, flat_sq[at], minlength=len(keys))))
-        cols.append((keys % max(dim, 1)).astype(np.int32))
-        per_sentence += np.bincount(keys // max(dim, 1), minlength=zh.n)
+        cols.append((keys % width).astype(np.int32))
+        per_sentence += np.bincount(keys // width, minlength=zh.n)
     Z = SparseRows(np.concatenate([[0], np.cumsum(per_sentence)]).astype(np.int64),
                    np.concatenate(cols + [np.zeros(0, np.int32)]),
-                   np.concatenate(vals + [np.zeros(0)]), max(dim, 1))
+                   np.concatenate(vals + [np.zeros(0)]), width)
     return E, Z, mass_e, mass_z
 
