@@ -42,6 +42,25 @@ _COLON_CLAUSE = re.compile(
     r"(?<=[:;])\s+(?=(?:And|But|For|Then|Thus|Therefore|Wherefore|Behold)\s)")
 
 
+# Punkt keeps a sentence going after a lowercase word it lists as an abbreviation ("in the
+# ark. And the waters", "and it was so. And God"): a full stop after a lowercase word
+# of two letters or more, before a capitalised sentence opener, ends the sentence,
+# unless the word is one of the abbreviations written in lower case.
+_LOWER_STOP = re.compile(rf"\b([a-z]{{2,}})\.\s+(?=(?:{_OPENERS}|And|So|Then|Yet|Behold|I)\s)")
+_LOWER_ABBREVIATIONS = frozenset(
+    "al approx ca cf cp dept ed eds esp etc fig figs ibid incl no nos op pp resp vol vs viz"
+    .split())
+
+
+def _lower_stops(sentence: str) -> list[str]:
+    out, start = [], 0
+    for m in _LOWER_STOP.finditer(sentence):
+        if m.group(1) not in _LOWER_ABBREVIATIONS:
+            out.append(sentence[start:m.end(1) + 1])
+            start = m.end()
+    return out + [sentence[start:]]
+
+
 def _run_ons(sentence: str) -> list[str]:
     head, rest = [], sentence
     while m := _SECTION.match(rest):  # "Abstract Background Platinum-based ..."
@@ -92,7 +111,8 @@ def split_en(text: str) -> list[str]:
     if not text:
         return []
     sentences = _rejoin_initialisms([s.strip() for s in _punkt()(text) if s.strip()])
-    return [p.strip() for s in sentences for p in _run_ons(s) if p.strip()]
+    return [p.strip() for s in sentences for part in _lower_stops(s) for p in _run_ons(part)
+            if p.strip()]
 
 
 def split_zh(text: str) -> list[str]:

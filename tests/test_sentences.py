@@ -40,3 +40,13 @@ def test_a_colon_before_a_capitalised_conjunction_starts_a_sentence():
         "And Arphaxad lived five and thirty years, and begat Salah:",
         "And Arphaxad lived after he begat Salah four hundred and three years.",
         "He called;", "But none came.", "Note: and then the list: apples, pears."]
+
+
+def test_a_full_stop_after_a_lowercase_word_before_a_sentence_opener_ends_the_sentence():
+    # Punkt lists "ark" and "so" as abbreviations.
+    assert split_en("They that were with him in the ark. And the waters prevailed. "
+                    "And it was so. And God saw it.") == [
+        "They that were with him in the ark.", "And the waters prevailed.",
+        "And it was so.", "And God saw it."]
+    assert split_en("Compare it with Smith et al. and the others.") == [
+        "Compare it with Smith et al. and the others."]
