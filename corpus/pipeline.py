@@ -25,12 +25,12 @@ from corpus.sentences import split
 
 # Bumped whenever reading, splitting or pairing changes the rows an article gives, so
 # that a re-run does not keep rows made by older code.
-PIPELINE_VERSION = 20
+PIPELINE_VERSION = 21
 # An English side needs a word: a number alone ("70") is a score widget. One-word headings
 # ("Methods" / "方法") are kept; widget lines ("Hot 热度") are left out by is_widget.
 MIN_EN_WORDS = 1
 CLAUSE_MIN_COVERAGE = 0.15  # both pieces of a sentence divided at a colon
-RUN_ON_MIN_COVERAGE = 0.4  # both pieces of two sentences run together
+RUN_ON_MIN_COVERAGE = 0.3  # both pieces of two Chinese sentences run together
 MINOR_SHARE = 0.1  # a language with at most this share of the other's sentences is a guest
 GUEST_MIN_QUALITY = 0.5  # pairs in such an article need at least this quality
 _WORD = re.compile(r"[A-Za-z]+")
@@ -217,8 +217,10 @@ def _pieces(b: Bead, en: list[Sentence], zh: list[Sentence], first: bool) -> lis
     """The pairs of a bead: usually the bead itself. Where one side has two sentences
     (or a heading and more) and the other runs them into one, two pairs, the other side
     divided where the dictionary agrees: after a headline or heading, at a colon before
-    a new verse (1-2), or where two sentences run together without punctuation (2-1,
-    1-2). The article's first 1-1 bead may run a title into the first sentence on both
+    a new verse (1-2), or where the Chinese runs two sentences together without
+    punctuation (2-1; English marks its sentence ends, so one English sentence against
+    two Chinese ones is a 1-2 translation, not a run-on, and stays whole). The
+    article's first 1-1 bead may run a title into the first sentence on both
     sides. The pairs of a divided bead name the same divided sentence."""
     text_en = " ".join(en[i].text for i in b.src)
     text_zh = "".join(zh[j].text for j in b.tgt)
@@ -243,8 +245,7 @@ def _pieces(b: Bead, en: list[Sentence], zh: list[Sentence], first: bool) -> lis
             if is_unpunctuated(head):
                 pieces = split_for([head, rest], text, "zh")
             elif b.kind == "1-2":  # "...freely eat: But of the tree..." / "...随意吃。只是..."
-                pieces = split_for([head, rest], text, "zh", CLAUSE_MIN_COVERAGE, "clause") \
-                    or split_for([head, rest], text, "zh", RUN_ON_MIN_COVERAGE, "run_on")
+                pieces = split_for([head, rest], text, "zh", CLAUSE_MIN_COVERAGE, "clause")
             if not pieces:
                 break
             out.append((b.src, (tgt[0],), pieces[0], head))

@@ -649,3 +649,20 @@ def test_run_in_section_headings_each_get_their_pair(tmp_path: Path) -> None:
                    ("Aspirin lowers the risk of heart attack in older adults.",
                     "阿司匹林可降低老年人心脏病发作的风险。"), ("Methods", "方法方法")]:
         assert has_pair(pairs, "trial.md", en, zh), pairs.select("en", "zh").rows()
+
+
+def test_one_english_sentence_translated_as_two_chinese_sentences_stays_whole(
+        tmp_path: Path) -> None:
+    """English marks its sentence ends: against two Chinese sentences one English
+    sentence is a 1-2 translation, never cut in two as if it ran two together."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "museum.md").write_text(
+        "The museum opens at nine in the morning and children under six enter the museum "
+        "for free. The shop sells books and maps.\n\n"
+        "博物馆早上九点开门。六岁以下儿童免费进入博物馆。商店出售书籍和地图。\n", encoding="utf-8")
+    align(src, tmp_path / "out")
+    pairs, _ = read_store(tmp_path / "out")
+    assert has_pair(pairs, "museum.md", "The museum opens at nine in the morning and children "
+                    "under six enter the museum for free.", "博物馆早上九点开门。六岁以下儿童免费进入博物馆。"), \
+        pairs.select("en", "zh").rows()
