@@ -18,6 +18,7 @@ from align import Bead, Settings, align_sentences, is_unpunctuated, split_for, s
 from align.semantic import forget as forget_embeddings
 from corpus.articles import Article
 from corpus.blocks import Block, ReadError
+from corpus.furniture import is_furniture
 from corpus.langsplit import split_blocks
 from corpus.quality import QUALITY_SIGNATURE, score_pairs
 from corpus.read import read_blocks
@@ -25,7 +26,7 @@ from corpus.sentences import split
 
 # Bumped whenever reading, splitting or pairing changes the rows an article gives, so
 # that a re-run does not keep rows made by older code.
-PIPELINE_VERSION = 21
+PIPELINE_VERSION = 22
 # An English side needs a word: a number alone ("70") is a score widget. One-word headings
 # ("Methods" / "方法") are kept; widget lines ("Hot 热度") are left out by is_widget.
 MIN_EN_WORDS = 1
@@ -141,8 +142,11 @@ def align_article(article: Article, root: Path, settings: Settings) -> tuple[dic
         return doc, []
     forget_embeddings()  # the same rows whichever articles a worker aligned before
     widgets = [b.text for b, _ in raw if is_widget(b.text)]
-    blocks = [part for b, want in raw if b.text not in widgets
-              for part in split_blocks([b]) if not want or part.lang == want]
+    parts = [part for b, want in raw if b.text not in widgets
+             for part in split_blocks([b]) if not want or part.lang == want]
+    blocks = [part for part in parts if not is_furniture(part.text)]
+    furniture = {lang: [p.text for p in parts if p.lang == lang and is_furniture(p.text)]
+                 for lang in ("en", "zh")}
     (en, repeated_en), (zh, repeated_zh) = _stream(blocks, "en"), _stream(blocks, "zh")
     layout = block_layout = detect_layout(blocks, article.two_files)
     if layout not in ("two_files", "empty"):
@@ -193,8 +197,8 @@ def align_article(article: Article, root: Path, settings: Settings) -> tuple[dic
         used_zh = {j for r in rows for j in r["sent_zh"]}
     doc.update(
         n_pairs=len(rows), n_sent_en_aligned=len(used_en), n_sent_zh_aligned=len(used_zh),
-        unaligned_en=_left_out(en, used_en, " ") + repeated_en + widgets,
-        unaligned_zh=_left_out(zh, used_zh, "") + repeated_zh,
+        unaligned_en=_left_out(en, used_en, " ") + repeated_en + widgets + furniture["en"],
+        unaligned_zh=_left_out(zh, used_zh, "") + repeated_zh + furniture["zh"],
         status="ok" if rows else "no_pairs",
     )
     if layout in ("blocked", "interleaved", "two_files") and rows and (
