@@ -60,6 +60,23 @@ _PHRASE_FINAL = frozenset("""again off out up down over you ye them him her me i
     here now then too once more most all both before after""".split())
 
 
+_OPENER = re.compile(r"['\"‘“]?(?:The|A|An|There|It|It's|In|We|This|That|They|He|She|His|Her|Our|Its|"
+                     r"These|Those|But|As|At|On|For|When|After|Before|Some|Many|Most|If|While|"
+                     r"According|However|Now|Today|Yesterday|Last|Since|During|I)\s")
+
+
+def _opens_sentence(head: str, rest: str) -> bool:
+    """True if ``rest`` starts like a sentence after ``head``: with a capitalised opener
+    ("The", "It's", "As") that is not a Title Case headline's inner word ("... Surgery
+    After Suffering Head Injury")."""
+    if not _OPENER.match(rest.lstrip()):
+        return False
+    words = [w for w in head.split() if w[:1].isalpha()]
+    title_case = sum(w[0].isupper() for w in words) >= 0.75 * len(words)
+    nxt = rest.split()[1:2]
+    return not title_case or bool(nxt and nxt[0][:1].islower())
+
+
 def headline_ends(sentence: str) -> list[int]:
     """Offsets where an English headline of 3 to 25 words may end inside ``sentence``:
     an unpunctuated word followed by a capitalised word or a number, and the rest a
@@ -145,7 +162,9 @@ def split_headline(en: str, zh: str, min_coverage: float = 0.1) -> tuple[
     """
     tokens = _tokens(zh, "en")  # the Chinese words, once for every English cut
     options = []
-    for cut in headline_ends(en):
+    cuts = headline_ends(en)
+    openers = [c for c in cuts if _opens_sentence(en[:c], en[c:])]
+    for cut in openers or cuts:
         parts = [en[:cut].strip(), en[cut:].strip()]
         options += [(parts, c) for c in _candidates(parts, tokens, zh, "en", min_coverage)]
     best = _choose(options, "en")

@@ -17,6 +17,28 @@ def test_headline_run_into_first_sentence_on_both_sides_is_divided():
          "in Birkenhead.", "今天早晨在伯肯黑德，一名女子被刀捅死后，一名男子因涉嫌谋杀而被捕。"))
 
 
+def test_a_cut_before_a_sentence_opener_wins_over_a_cut_before_a_name():
+    # "... his Supreme Court pick | Brett Kavanaugh" divides the text about as well by
+    # the dictionary; "West Virginia | The President" is where a sentence starts.
+    en = ("Trump rallies in West Virginia The President obliquely referred to the row "
+          "surrounding his Supreme Court pick Brett Kavanaugh while talking about the "
+          "importance of party turnout in the autumn elections.")
+    zh = ("特朗普在西弗吉尼亚举行的竞选集会总统含沙射影地提到了围绕他提名的最高法院大法官候选人"
+          "卡瓦诺的争议，同时谈到了党派投票率在秋季选举的重要性。")
+    (head_en, head_zh), _ = split_headline(en, zh)
+    assert (head_en, head_zh) == ("Trump rallies in West Virginia", "特朗普在西弗吉尼亚举行的竞选集会")
+
+
+def test_a_title_case_headline_is_not_cut_at_its_inner_after():
+    from align.refine import _opens_sentence
+
+    head = "Christion Abercrombie Undergoes Emergency Surgery"
+    assert not _opens_sentence(head, " After Suffering Head Injury The linebacker ...")
+    assert _opens_sentence(head + " After Suffering Head Injury", " The linebacker was hurt.")
+    assert _opens_sentence("Trump rallies in West Virginia", " The President referred to it.")
+    assert not _opens_sentence("Tech investor says U.S. should double", " A.I. funding As ...")
+
+
 def test_an_ordinary_sentence_is_not_divided():
     assert split_headline("In the beginning God created the heaven and the earth.",
                           "起初神创造天地。") is None
