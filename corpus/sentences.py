@@ -36,10 +36,13 @@ _SECTION = re.compile(
 _CITATION_END = re.compile(r"[a-z)\]]\.\d{1,3}(?:[,–-]\d{1,3})*\s+(?=[A-Z])")
 
 
-# A colon or semicolon before a capitalised conjunction starts a new sentence in older
-# English (the King James Bible's verses: "... after the flood: And Shem lived ...").
+# A colon or semicolon before a capitalised conjunction, or a semicolon before any
+# capitalised sentence opener, starts a new sentence in older English (the King James
+# Bible's verses: "... after the flood: And Shem lived ...", "... the herb of the field;
+# In the sweat of thy face ..."); modern English writes a lowercase word after ";".
 _COLON_CLAUSE = re.compile(
-    r"(?<=[:;])\s+(?=(?:And|But|For|Then|Thus|Therefore|Wherefore|Behold)\s)")
+    r"(?<=[:;])\s+(?=(?:And|But|For|Then|Thus|Therefore|Wherefore|Behold)\s)"
+    rf"|(?<=;)\s+(?=(?:{_OPENERS})\s)")
 
 
 # Punkt keeps a sentence going after a lowercase word it lists as an abbreviation ("in the

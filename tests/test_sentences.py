@@ -40,6 +40,10 @@ def test_a_colon_before_a_capitalised_conjunction_starts_a_sentence():
         "And Arphaxad lived five and thirty years, and begat Salah:",
         "And Arphaxad lived after he begat Salah four hundred and three years.",
         "He called;", "But none came.", "Note: and then the list: apples, pears."]
+    assert split_en("Thou shalt eat the herb of the field; In the sweat of thy face shalt "
+                    "thou eat bread; the end.") == [
+        "Thou shalt eat the herb of the field;",
+        "In the sweat of thy face shalt thou eat bread; the end."]
 
 
 def test_a_full_stop_after_a_lowercase_word_before_a_sentence_opener_ends_the_sentence():
