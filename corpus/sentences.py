@@ -6,6 +6,8 @@ import re
 from functools import lru_cache
 from importlib import resources
 
+from align.refine import SENTENCE_OPENERS
+
 # A Chinese sentence ends at 。！？… (or ASCII !? after Han text, or an ASCII full stop
 # between Han characters: "收视率.其他"), together with any
 # closing quotes and brackets that follow. Not at ；: Punkt keeps English sentences
@@ -19,11 +21,7 @@ _ZH_END = re.compile(r"(?:[。！？][。！？!?]*|…+|(?<=[\u4e00-\u9fff])[!?
 # Split before a capitalised sentence opener that follows an unpunctuated word and is
 # itself followed by a lowercase word (so Title Case titles such as "Would Be A Mistake"
 # stay whole), and after a bare section name ("Methods We randomly assigned ...").
-_OPENERS = (
-    "The|A|An|There|It|In|We|This|That|They|He|She|His|Her|Our|Its|These|Those|But|As|At|On|"
-    "For|When|After|Before|Some|Many|Most|If|While|According|However|Researchers|Patients|"
-    "Police|Officials|Experts|Scientists|Doctors|People|Now|Today|Yesterday|Last|Since|During"
-)
+_OPENERS = "|".join(SENTENCE_OPENERS)
 _RUN_ON = re.compile(rf"(?<=[a-z0-9'\")\]’”])\s+(?=(?:{_OPENERS})\s+[a-z])")
 _SECTION = re.compile(
     r"^(Abstract|Background|Methods|Results|Conclusions?|Discussion|Introduction|Summary)"
