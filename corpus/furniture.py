@@ -36,6 +36,15 @@ _FURNITURE = re.compile(
     rf"|^{_COUNTERS}(?:数|量|次数)?\s*[:：]?\s*{_COUNT}$", re.IGNORECASE)
 
 
+_BILINGUAL = re.compile(r"^([^\u3400-\u9fff]+?)\s*([\u3400-\u9fff].*)$")
+
+
 def is_furniture(text: str) -> bool:
-    """True if ``text`` is a page's button, counter or label and nothing more."""
-    return bool(_FURNITURE.match(" ".join(text.split()).strip(" ·|•-–—>»")))
+    """True if ``text`` is a page's button, counter or label and nothing more, in one
+    language or in both on one line ("Disclaimer 免责声明")."""
+    text = " ".join(text.split()).strip(" ·|•-–—>»")
+    if _FURNITURE.match(text):
+        return True
+    both = _BILINGUAL.match(text)
+    return both is not None and all(_FURNITURE.match(part.strip(" ·|•-–—>»/"))
+                                    for part in both.groups())
