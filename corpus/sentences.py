@@ -27,6 +27,16 @@ _SECTION = re.compile(
     r"^(Abstract|Background|Methods|Results|Conclusions?|Discussion|Introduction|Summary)"
     r"\s+(?=[A-Z])"
 )
+# The subsection headings of a research article, run in the same way ("Efficacy Overall,
+# 94.6% of the patients ...", "Statistical analysis Primary end point The primary ..."):
+# split only where a sentence of four words or more, with its full stop, follows.
+_SUBSECTION = re.compile(
+    r"^((?:Study |Trial )?(?:Design|Oversight|Patients|Population)|Participants|Setting|"
+    r"Procedures|Interventions|Randomi[sz]ation|Outcomes|(?:Primary |Secondary )?[Ee]nd [Pp]oints?|"
+    r"Statistical [Aa]nalys[ie]s|Efficacy|Safety|Adverse [Ee]vents|Follow-up|Limitations|"
+    r"Patient [Cc]haracteristics|Measurements|Main [Oo]utcome [Mm]easures|Data [Aa]nalysis)"
+    r"\s+(?=[A-Z]\S*(?:\s+\S+){3}.*[.!?]['\"’”)]*$)"
+)
 
 
 # A citation number printed right after the full stop ("... North Africa.1 More than"),
@@ -64,7 +74,7 @@ def _lower_stops(sentence: str) -> list[str]:
 
 def _run_ons(sentence: str) -> list[str]:
     head, rest = [], sentence
-    while m := _SECTION.match(rest):  # "Abstract Background Platinum-based ..."
+    while m := _SECTION.match(rest) or _SUBSECTION.match(rest):  # "Abstract Background ..."
         head.append(m.group(1))
         rest = rest[m.end():]
     out, start = [], 0

@@ -54,3 +54,14 @@ def test_a_full_stop_after_a_lowercase_word_before_a_sentence_opener_ends_the_se
         "And it was so.", "And God saw it."]
     assert split_en("Compare it with Smith et al. and the others.") == [
         "Compare it with Smith et al. and the others."]
+
+
+def test_a_research_article_subsection_heading_run_into_its_text_is_a_sentence():
+    assert split_en("Efficacy Overall, 94.6% of the patients had a response. Statistical "
+                    "analysis Primary end point The primary end point was survival.") == [
+        "Efficacy", "Overall, 94.6% of the patients had a response.", "Statistical analysis",
+        "Primary end point", "The primary end point was survival."]
+    # Only before a sentence: a title or a sentence about safety stays whole.
+    assert split_en("Design Patterns Explained in Depth Today") == [
+        "Design Patterns Explained in Depth Today"]
+    assert split_en("Safety was assessed every week.") == ["Safety was assessed every week."]
