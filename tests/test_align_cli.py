@@ -669,3 +669,18 @@ def test_one_english_sentence_translated_as_two_chinese_sentences_stays_whole(
     assert has_pair(pairs, "museum.md", "The museum opens at nine in the morning and children "
                     "under six enter the museum for free.", "博物馆早上九点开门。六岁以下儿童免费进入博物馆。"), \
         pairs.select("en", "zh").rows()
+
+
+def test_a_heading_given_to_the_sentence_before_it_moves_to_the_text_it_heads() -> None:
+    """The aligner put "End points" with the sentence before it (a 2-1 bead) while the
+    Chinese runs "终点" into the next sentence: the heading joins the next bead."""
+    from align import Bead
+    from corpus.pipeline import Sentence, _rejoin_headlines
+
+    en = [Sentence(t, 0, 1) for t in [
+        "Biopsy of suspected lesions was performed when needed.", "End points",
+        "The primary end point was recurrence-free survival."]]
+    zh = [Sentence(t, 0, 5) for t in ["必要时对可疑病灶进行活检。", "终点主要终点是无复发生存期。"]]
+    beads = [Bead((0, 1), (0,), 0.8), Bead((2,), (1,), 0.7)]
+    assert [(b.src, b.tgt) for b in _rejoin_headlines(beads, en, zh)] == [
+        ((0,), (0,)), ((1, 2), (1,))]
