@@ -26,7 +26,7 @@ from corpus.sentences import split
 
 # Bumped whenever reading, splitting or pairing changes the rows an article gives, so
 # that a re-run does not keep rows made by older code.
-PIPELINE_VERSION = 28
+PIPELINE_VERSION = 29
 # An English side needs a word: a number alone ("70") is a score widget. One-word headings
 # ("Methods" / "方法") are kept; widget lines ("Hot 热度") are left out by is_widget.
 MIN_EN_WORDS = 1
@@ -184,6 +184,7 @@ def align_article(article: Article, root: Path, settings: Settings) -> tuple[dic
                 "bead": f"{len(src)}-{len(tgt)}", "en": text_en, "zh": text_zh,
                 "align_score": b.score,
             })
+    _return_closing_quotes(rows)
     if rows:
         quality = score_pairs([r["en"] for r in rows], [r["zh"] for r in rows],
                               [r["align_score"] for r in rows])
@@ -261,6 +262,24 @@ def _pieces(b: Bead, en: list[Sentence], zh: list[Sentence], first: bool) -> lis
         if found:
             return [(b.src, b.tgt, *found[0]), (b.src, b.tgt, *found[1])]
     return [(b.src, b.tgt, text_en, text_zh)]
+
+
+_EN_QUOTE_END = re.compile(r"[.!?,][\"”’']\s*$")
+
+
+def _return_closing_quotes(rows: list[dict[str, Any]]) -> None:
+    """Give back a closing quote the Chinese typed as an opening one ("...会客室。“" /
+    "“至于教堂，...") to the pair it closes: when a pair's English ends with a closing
+    quote its Chinese lacks, and the next pair's Chinese opens with a quote that nothing
+    closes while its English opens none."""
+    for prev, row in zip(rows, rows[1:]):
+        zh, prev_zh = row["zh"], prev["zh"]
+        if zh.startswith("“") and not row["en"].lstrip().startswith(('"', "“", "'", "‘")) \
+                and zh.count("“") > zh.count("”") and _EN_QUOTE_END.search(prev["en"]) \
+                and not prev_zh.endswith(("”", "“")) and prev["sent_zh"][-1] + 1 == row["sent_zh"][0]:
+            prev["zh"], row["zh"] = prev_zh + "“", zh[1:]
+            for r in (prev, row):
+                r["pair_id"] = pair_id(r["en"], r["zh"])
 
 
 def _rejoin_headlines(beads: list[Bead], en: list[Sentence], zh: list[Sentence]) -> list[Bead]:

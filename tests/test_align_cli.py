@@ -684,3 +684,22 @@ def test_a_heading_given_to_the_sentence_before_it_moves_to_the_text_it_heads() 
     beads = [Bead((0, 1), (0,), 0.8), Bead((2,), (1,), 0.7)]
     assert [(b.src, b.tgt) for b in _rejoin_headlines(beads, en, zh)] == [
         ((0,), (0,)), ((1, 2), (1,))]
+
+
+def test_a_closing_quote_typed_as_an_opening_one_goes_back_to_its_sentence() -> None:
+    from corpus.pipeline import _return_closing_quotes, pair_id
+
+    def row(en: str, zh: str, j: int) -> dict:
+        return {"en": en, "zh": zh, "sent_zh": [j], "pair_id": pair_id(en, zh)}
+
+    rows = [row('"Now we have a great relationship."', "我们现在的关系非常好。", 3),
+            row("He said his efforts had worked.", "“他说他的努力奏效了。", 4),
+            row("He said it again.", "“他又说了一遍。”", 5)]
+    _return_closing_quotes(rows)
+    assert [r["zh"] for r in rows] == ["我们现在的关系非常好。“", "他说他的努力奏效了。",
+                                       "“他又说了一遍。”"]
+    assert rows[0]["pair_id"] == pair_id(rows[0]["en"], rows[0]["zh"])
+    # A quote the Chinese opens and closes (the translator moved it) stays.
+    rows = [row('He said "no."', "他说不。", 0), row("It was late.", "“太晚了，”他说。", 1)]
+    _return_closing_quotes(rows)
+    assert [r["zh"] for r in rows] == ["他说不。", "“太晚了，”他说。"]
