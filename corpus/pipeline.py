@@ -276,7 +276,8 @@ def _return_closing_quotes(rows: list[dict[str, Any]]) -> None:
         zh, prev_zh = row["zh"], prev["zh"]
         if zh.startswith("“") and not row["en"].lstrip().startswith(('"', "“", "'", "‘")) \
                 and zh.count("“") > zh.count("”") and _EN_QUOTE_END.search(prev["en"]) \
-                and not prev_zh.endswith(("”", "“")) and prev["sent_zh"][-1] + 1 == row["sent_zh"][0]:
+                and not prev_zh.endswith(("”", "“")) \
+                and prev["sent_zh"][-1] + 1 == row["sent_zh"][0]:
             prev["zh"], row["zh"] = prev_zh + "“", zh[1:]
             for r in (prev, row):
                 r["pair_id"] = pair_id(r["en"], r["zh"])
