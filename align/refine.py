@@ -40,6 +40,11 @@ _PAIRS = ("「」", "『』", "（）", "()", "《》", "[]")
 # Weight of the embedding similarity of a division's two pieces (sum of two cosines)
 # beside the dictionary score (up to about 3).
 SEMANTIC_WEIGHT = 4.0
+# Both pieces of a division after a closing quote (the quote is the evidence; names the
+# dictionary lacks keep coverage low: "The Wellingborough MP added: '...Chequers.'").
+QUOTE_MIN_COVERAGE = 0.1
+_QUOTE_CLOSED = re.compile(r"[.!?,]['\"’”]\s*$")
+_EN_QUOTE_OPEN = re.compile(r"(?:^|(?<=\s))[\"“‘']")
 # Only candidates within this much of the dictionary's best can win (half the encoding).
 MARGIN = 0.4
 
@@ -136,11 +141,21 @@ def split_for(parts: list[str], sentence: str, parts_lang: str = "en",
         or semicolon followed by a capital letter (in English, where a new verse or
         quotation starts); ``run_on``: anywhere, but only if the dictionary's best cut is
         not at punctuation nor within two characters of it (two sentences run together
-        without it, rather than joined by a comma as translators do).
+        without it, rather than joined by a comma as translators do); where the first
+        English sentence closes a quotation, right after the Chinese closing quote that
+        ends a quoted clause, if there is one.
     :return: the two pieces, or None when no division is convincing.
     """
+    tokens = _tokens(sentence, parts_lang)
+    if mode == "run_on" and parts_lang == "en" and _ends_quoting(parts[0]):
+        # The English sentence closes a quotation: a Chinese closing quote with text right
+        # after it is where its translation ends ("...放弃“契克斯”计划”他在阐述...").
+        quoted = [(parts, c) for c in _candidates(
+            parts, tokens, sentence, parts_lang, QUOTE_MIN_COVERAGE, "quote_end")]
+        if quoted:
+            return quoted[_by_dictionary(quoted)[0]][1][1:]
     options = [(parts, c) for c in _candidates(
-        parts, _tokens(sentence, parts_lang), sentence, parts_lang, min_coverage, mode)]
+        parts, tokens, sentence, parts_lang, min_coverage, mode)]
     if mode == "run_on":
         # The dictionary's best cut (embedding these candidates cost 15 % of the time of
         # aligning generated articles for 0.001 F1), unless at or a word off punctuation.
@@ -150,6 +165,31 @@ def split_for(parts: list[str], sentence: str, parts_lang: str = "en",
         return None if _at_punctuation(*found) else found
     best = _choose(options, parts_lang)
     return None if best is None else options[best][1][1:]
+
+
+def _ends_quoting(sentence: str) -> bool:
+    """True if an English sentence ends by closing a quotation of four words or more
+    (opened in it, or before it)."""
+    if not _QUOTE_CLOSED.search(sentence):
+        return False
+    body = sentence.rstrip()[:-1]
+    opening = list(_EN_QUOTE_OPEN.finditer(body))
+    return not opening or len(body[opening[-1].end():].split()) >= 4
+
+
+def _quoted_tail(head: str) -> str:
+    """The Chinese text the closing quote that ends ``head`` closes (all of ``head`` if
+    the quote was opened before it)."""
+    depth, start = 0, 0
+    for k in range(len(head) - 2, -1, -1):
+        if head[k] == "”":
+            depth += 1
+        elif head[k] == "“":
+            if depth == 0:
+                start = k + 1
+                break
+            depth -= 1
+    return head[start:-1]
 
 
 def _at_punctuation(head: str, rest: str) -> bool:
@@ -271,6 +311,10 @@ def _candidates(parts: list[str], tokens: _Tokens, sentence: str, parts_lang: st
                 continue
         elif mode == "run_on":
             if _PUNCT_START.match(sentence[ends[k - 1]:].lstrip()) or not _balanced(head):
+                continue
+        elif mode == "quote_end":
+            if not head.endswith("”") or _PUNCT_START.match(sentence[ends[k - 1]:].lstrip()) \
+                    or len(_quoted_tail(head)) < 8:
                 continue
         elif _PUNCT_START.match(sentence[ends[k - 1]:].lstrip()) or not _may_end(head):
             continue  # a piece never starts with punctuation nor ends inside quotes

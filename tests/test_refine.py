@@ -162,3 +162,19 @@ def test_a_chinese_piece_does_not_open_with_the_measure_word_of_a_number() -> No
         "en")
     assert found == ("印尼海啸死亡人数已上升到 832 人",
                      "印尼国家减灾机构周日一早表示，印尼地震和海啸造成的死亡人数已攀升至 832 人。")
+
+
+def test_a_sentence_closing_a_quotation_divides_after_the_chinese_closing_quote():
+    parts = ["The MP added: 'I will stand up for Brexit but we need to chuck Chequers.'",
+             "Setting out his opposition to the EU, he said we did not fight wars to obey."]
+    zh = ("这位议员补充道:“我会支持英国脱欧，但我们需要放弃“契克斯”计划”"
+          "他在阐述自己对欧盟的反对时表示，我们参加战争不是为了服从。")
+    assert split_for(parts, zh, "en", 0.3, "run_on") == (
+        "这位议员补充道:“我会支持英国脱欧，但我们需要放弃“契克斯”计划”",
+        "他在阐述自己对欧盟的反对时表示，我们参加战争不是为了服从。")
+    # A quoted term is no quotation: 'on "isolation."' does not cut after “切换”.
+    parts = ['Their focus is not on "switching" but on "isolation."',
+             "Therefore, they require distinct and stable values."]
+    zh = "他们的侧重点并不是“切换”而是“隔离”所以需要各异且稳定的值。"
+    pieces = split_for(parts, zh, "en", 0.3, "run_on")
+    assert pieces is None or not pieces[0].endswith("“切换”")
