@@ -143,17 +143,19 @@ def split_for(parts: list[str], sentence: str, parts_lang: str = "en",
         not at punctuation nor within two characters of it (two sentences run together
         without it, rather than joined by a comma as translators do); where the first
         English sentence closes a quotation, right after the Chinese closing quote that
-        ends a quoted clause, if there is one.
+        ends a quoted clause, if there is one (``quote_end``: only there).
     :return: the two pieces, or None when no division is convincing.
     """
     tokens = _tokens(sentence, parts_lang)
-    if mode == "run_on" and parts_lang == "en" and _ends_quoting(parts[0]):
+    if mode in ("run_on", "quote_end") and parts_lang == "en" and _ends_quoting(parts[0]):
         # The English sentence closes a quotation: a Chinese closing quote with text right
         # after it is where its translation ends ("...放弃“契克斯”计划”他在阐述...").
         quoted = [(parts, c) for c in _candidates(
             parts, tokens, sentence, parts_lang, QUOTE_MIN_COVERAGE, "quote_end")]
         if quoted:
             return quoted[_by_dictionary(quoted)[0]][1][1:]
+    if mode == "quote_end":
+        return None
     options = [(parts, c) for c in _candidates(
         parts, tokens, sentence, parts_lang, min_coverage, mode)]
     if mode == "run_on":
@@ -313,9 +315,9 @@ def _candidates(parts: list[str], tokens: _Tokens, sentence: str, parts_lang: st
             if _PUNCT_START.match(sentence[ends[k - 1]:].lstrip()) or not _balanced(head):
                 continue
         elif mode == "quote_end":
-            if not head.endswith("”") or _PUNCT_START.match(sentence[ends[k - 1]:].lstrip()) \
-                    or len(_quoted_tail(head)) < 8:
-                continue
+            if not head.endswith("”") or head[-2:-1] in "，,、；;：:" or len(
+                    _quoted_tail(head)) < 8 or _PUNCT_START.match(sentence[ends[k - 1]:].lstrip()):
+                continue  # '...一切如常，”该球员笑着补充道' goes on: the attribution
         elif _PUNCT_START.match(sentence[ends[k - 1]:].lstrip()) or not _may_end(head):
             continue  # a piece never starts with punctuation nor ends inside quotes
         if parts_lang == "en" and (words[k - 1] in _ZH_NO_END or words[k] in _ZH_NO_START

@@ -26,7 +26,7 @@ from corpus.sentences import split
 
 # Bumped whenever reading, splitting or pairing changes the rows an article gives, so
 # that a re-run does not keep rows made by older code.
-PIPELINE_VERSION = 30
+PIPELINE_VERSION = 31
 # An English side needs a word: a number alone ("70") is a score widget. One-word headings
 # ("Methods" / "方法") are kept; widget lines ("Hot 热度") are left out by is_widget.
 MIN_EN_WORDS = 1
@@ -287,10 +287,19 @@ def _rejoin_headlines(beads: list[Bead], en: list[Sentence], zh: list[Sentence])
     """An unpunctuated sentence left out just before a 1-1 bead, or given to the bead
     before it, is often a headline or heading whose translation the other side ran into
     its next sentence: make the two one 2-1 (or 1-2) bead when that sentence divides
-    convincingly between them."""
+    convincingly between them. So is an English sentence left out after a 1-1 bead whose
+    English closes a quotation and whose Chinese goes on after the closing quote."""
     out: list[Bead] = []
     for b in beads:
         prev = out[-1] if out else None
+        if prev is not None and b.kind == "1-0" and prev.kind == "1-1" and \
+                prev.src[0] + 1 == b.src[0] and split_for(
+                    [en[prev.src[0]].text, en[b.src[0]].text], zh[prev.tgt[0]].text, "en",
+                    mode="quote_end"):
+            # The sentence after a quotation, left out while its translation follows the
+            # Chinese closing quote ("...的声音”埃文斯：“...").
+            out[-1] = Bead(prev.src + b.src, prev.tgt, prev.score)
+            continue
         if prev is not None and b.kind == "1-1" and len(prev.src) > 1 and prev.tgt and \
                 prev.src[-1] + 1 == b.src[0] and is_unpunctuated(en[prev.src[-1]].text) and \
                 split_for([en[prev.src[-1]].text, en[b.src[0]].text], zh[b.tgt[0]].text, "en"):

@@ -703,3 +703,19 @@ def test_a_closing_quote_typed_as_an_opening_one_goes_back_to_its_sentence() -> 
     rows = [row('He said "no."', "他说不。", 0), row("It was late.", "“太晚了，”他说。", 1)]
     _return_closing_quotes(rows)
     assert [r["zh"] for r in rows] == ["他说不。", "“太晚了，”他说。"]
+
+
+def test_the_sentence_after_a_quotation_joins_when_its_translation_follows_the_quote() -> None:
+    from align import Bead
+    from corpus.pipeline import Sentence, _rejoin_headlines
+
+    en = [Sentence(t, 0, 1) for t in [
+        'When you put these earphones on, you can hear the atoms given off by the minerals."',
+        'Evans: "Say, it sure is popping now!"']]
+    zh = [Sentence("当你戴上耳机时，你能听到矿物质放出的原子的声音”埃文斯：“现在真的在爆响！”", 0, 3)]
+    beads = [Bead((0,), (0,), 0.7), Bead((1,), ())]
+    assert [(b.src, b.tgt) for b in _rejoin_headlines(beads, en, zh)] == [((0, 1), (0,))]
+    # A quote closed before its attribution ('...一切如常，”他笑着说') goes on: no join.
+    en[0] = Sentence('"I am a happy man and all is good," the player added, smiling.', 0, 1)
+    zh[0] = Sentence("“我是一个乐观的人，一切如常，”该球员笑着补充道。", 0, 3)
+    assert [(b.src, b.tgt) for b in _rejoin_headlines(beads, en, zh)] == [((0,), (0,)), ((1,), ())]
