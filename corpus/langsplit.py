@@ -2,8 +2,9 @@
 
 A block such as ``Banning Open Source AI Would Be A Mistake 禁止开源AI将是一个错误`` holds
 a sentence and its translation; it becomes an English and a Chinese block. Latin inside
-Chinese (``DeepSeek``, ``GPT-5``, a short quoted phrase) stays Chinese, and a Chinese word
-inside English stays English.
+Chinese (``DeepSeek``, ``GPT-5``, a short quoted phrase, or any Latin a Chinese sentence
+runs into and goes on after) stays Chinese, and a Chinese word inside English stays
+English.
 
 How: the text is cut into pieces (whitespace-separated tokens, cut again where the script
 changes), the pieces into runs of one script, and short runs are absorbed by the runs
@@ -140,10 +141,18 @@ def _is_major(text: str, runs: list[_Run], i: int) -> bool:
     if not substantial or len(runs) == 1:
         return substantial
     if 0 < i < len(runs) - 1:
-        return not (embeddable or _enclosed(text, run))
+        return not (embeddable or _enclosed(text, run) or (
+            run.lang == "en" and _inside_sentence(text, run.start)))
     neighbour = runs[1] if i == 0 else runs[i - 1]
     light = run.letters < _EDGE_SHARE * neighbour.han * _HAN_WEIGHT
     return not (run.lang == "en" and embeddable and light)
+
+
+def _inside_sentence(text: str, start: int) -> bool:
+    """Whether the Chinese before ``start`` stops without ending its sentence: Latin
+    there is part of that sentence ("...组织（european organisation ... eortc）qlq - c30问卷。")."""
+    before = text[:start].rstrip().rstrip("".join(_OPENERS))
+    return bool(before) and _HAN.match(before[-1]) is not None
 
 
 def _enclosed(text: str, run: _Run) -> bool:

@@ -96,6 +96,11 @@ def test_bracketed_translation_goes_with_its_language() -> None:
         "NgModule 会把相关的代码收集到一些功能集中。",
         "HMP Long Lartin 关押了超过 500 名犯人，包括该国一些最危险的罪犯。",
         "The New York Times 报道称，美国总统周二表示将对进口商品征收关税。",
+        # A long English name inside a Chinese sentence that goes on after it.
+        "生活质量测量采用欧洲癌症研究与治疗组织（european organisation for research and "
+        "treatment of cancer，eortc）qlq - c30问卷。",
+        "该法案的全称是「Safe and Secure Innovation for Frontier Artificial Intelligence Act"
+        "（《前沿人工智能模型安全创新法案》）」，试图建立安全标准。",
     ],
 )
 def test_latin_inside_chinese_stays_chinese(text: str) -> None:
