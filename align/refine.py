@@ -24,7 +24,7 @@ _TERMINAL = re.compile(r"[.!?。！？…:：;；][\"'”’」』)）]*\s*$")
 # Chinese words a phrase does not end with (prepositions, conjunctions, pronouns,
 # determiners) or start with (aspect and structural particles).
 _ZH_NO_END = frozenset("的 在 和 与 及 对 把 被 将 从 向 为 以 如果 因为 虽然 但 而 你 我 他 她 它 "
-                       "这 那 其 该 一 每 各 由".split())
+                       "这 那 其 该 此 本 一 每 各 由".split())
 _ZH_NO_START = frozenset("的 了 着 过 地 得 们".split())
 # Nor with the measure word of a number the head ends with ("832 | 人").
 _ZH_MEASURES = frozenset("人 个 名 岁 年 月 日 号 元 次 位 家 座 条 只 件 天 周 倍 度 分 秒".split())

@@ -719,3 +719,15 @@ def test_the_sentence_after_a_quotation_joins_when_its_translation_follows_the_q
     en[0] = Sentence('"I am a happy man and all is good," the player added, smiling.', 0, 1)
     zh[0] = Sentence("“我是一个乐观的人，一切如常，”该球员笑着补充道。", 0, 3)
     assert [(b.src, b.tgt) for b in _rejoin_headlines(beads, en, zh)] == [((0,), (0,)), ((1,), ())]
+
+
+def test_two_headings_left_out_before_a_sentence_both_join_it() -> None:
+    from align import Bead
+    from corpus.pipeline import Sentence, _rejoin_headlines
+
+    en = [Sentence(t, k, 1) for k, t in enumerate([
+        "Statistical analysis", "Primary end point",
+        "The primary end point was survival free of invasive disease."])]
+    zh = [Sentence("统计学分析主要终点本研究的主要终点是无浸润性疾病生存期。", 0, 5)]
+    beads = [Bead((0,), ()), Bead((1,), ()), Bead((2,), (0,), 0.5)]
+    assert [(b.src, b.tgt) for b in _rejoin_headlines(beads, en, zh)] == [((0, 1, 2), (0,))]

@@ -178,3 +178,11 @@ def test_a_sentence_closing_a_quotation_divides_after_the_chinese_closing_quote(
     zh = "他们的侧重点并不是“切换”而是“隔离”所以需要各异且稳定的值。"
     pieces = split_for(parts, zh, "en", 0.3, "run_on")
     assert pieces is None or not pieces[0].endswith("“切换”")
+
+
+def test_a_chinese_piece_does_not_end_on_a_determiner():
+    # "本研究" is "this study": "主要终点本 | 研究的..." cuts the determiner off its noun.
+    head, rest = split_for(["Primary end point",
+                            "The primary end point was survival free of invasive disease."],
+                           "主要终点本研究的主要终点是无浸润性疾病生存期。", "en")
+    assert head == "主要终点"
