@@ -143,7 +143,9 @@ def split_for(parts: list[str], sentence: str, parts_lang: str = "en",
         not at punctuation nor within two characters of it (two sentences run together
         without it, rather than joined by a comma as translators do); where the first
         English sentence closes a quotation, right after the Chinese closing quote that
-        ends a quoted clause, if there is one (``quote_end``: only there).
+        ends a quoted clause, if there is one (``quote_end``: only there); where the
+        second opens a quotation, right before the Chinese opening quote that follows a
+        comma or a closing quote, if there is one.
     :return: the two pieces, or None when no division is convincing.
     """
     tokens = _tokens(sentence, parts_lang)
@@ -152,6 +154,13 @@ def split_for(parts: list[str], sentence: str, parts_lang: str = "en",
         # after it is where its translation ends ("...放弃“契克斯”计划”他在阐述...").
         quoted = [(parts, c) for c in _candidates(
             parts, tokens, sentence, parts_lang, QUOTE_MIN_COVERAGE, "quote_end")]
+        if quoted:
+            return quoted[_by_dictionary(quoted)[0]][1][1:]
+    if mode == "run_on" and parts_lang == "en" and parts[1].lstrip()[:1] in "\"“":
+        # The second English sentence opens a quotation: so does its translation, after
+        # the first one's comma or closing quote ("...她说“感觉很紧张”，|“每分钟都...").
+        quoted = [(parts, c) for c in _candidates(
+            parts, tokens, sentence, parts_lang, QUOTE_MIN_COVERAGE, "quote_start")]
         if quoted:
             return quoted[_by_dictionary(quoted)[0]][1][1:]
     if mode == "quote_end":
@@ -313,6 +322,10 @@ def _candidates(parts: list[str], tokens: _Tokens, sentence: str, parts_lang: st
                 continue
         elif mode == "run_on":
             if _PUNCT_START.match(sentence[ends[k - 1]:].lstrip()) or not _balanced(head):
+                continue
+        elif mode == "quote_start":
+            if not sentence[ends[k - 1]:].lstrip().startswith("“") or \
+                    head.rstrip()[-1:] not in "，,：:”":
                 continue
         elif mode == "quote_end":
             if not head.endswith("”") or head[-2:-1] in "，,、；;：:" or len(

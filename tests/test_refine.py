@@ -186,3 +186,11 @@ def test_a_chinese_piece_does_not_end_on_a_determiner():
                             "The primary end point was survival free of invasive disease."],
                            "主要终点本研究的主要终点是无浸润性疾病生存期。", "en")
     assert head == "主要终点"
+
+
+def test_a_second_sentence_opening_a_quotation_divides_before_the_chinese_opening_quote():
+    parts = ['"It feels very tense," said a mother comforting her baby at the centre.',
+             '"Every minute an ambulance brings in bodies.']
+    zh = "一位妈妈正在中心安慰她的孩子，她说“感觉很紧张”，“每分钟都有救护车送来尸体。"
+    assert split_for(parts, zh, "en", 0.3, "run_on") == (
+        "一位妈妈正在中心安慰她的孩子，她说“感觉很紧张”，", "“每分钟都有救护车送来尸体。")
