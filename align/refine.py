@@ -68,8 +68,8 @@ _PHRASE_FINAL = frozenset("""again off out up down over you ye them him her me i
 # Capitalised words that open an English sentence: after an unpunctuated word, where a
 # headline or heading ran into the text ("... in West Virginia The President ...").
 SENTENCE_OPENERS = tuple("""The A An There It It's In We This That They He She His Her Our Its
-    These Those But As At On For When After Before Some Many Most If While According However
-    Researchers Patients Police Officials Experts Scientists Doctors People Now Today Yesterday
+    These Those Another Every Each Both But As At On For When After Before Some Many Most
+    If While According However Researchers Patients Police Officials Experts Scientists Doctors People Now Today Yesterday
     Last Since During""".split())
 _OPENER = re.compile(rf"['\"‘“]?(?:{'|'.join(SENTENCE_OPENERS)})\s")
 

@@ -65,3 +65,10 @@ def test_a_research_article_subsection_heading_run_into_its_text_is_a_sentence()
     assert split_en("Design Patterns Explained in Depth Today") == [
         "Design Patterns Explained in Depth Today"]
     assert split_en("Safety was assessed every week.") == ["Safety was assessed every week."]
+
+
+def test_a_caption_run_into_the_next_sentence_ends_before_its_opener():
+    assert split_en("The pump fits inside a nursing bra (Elvie/Mother) Another commented: "
+                    "\"Traumatic for both.\"") == [
+        "The pump fits inside a nursing bra (Elvie/Mother)",
+        "Another commented: \"Traumatic for both.\""]
