@@ -145,7 +145,8 @@ def split_for(parts: list[str], sentence: str, parts_lang: str = "en",
         English sentence closes a quotation, right after the Chinese closing quote that
         ends a quoted clause, if there is one (``quote_end``: only there); where the
         second opens a quotation, right before the Chinese opening quote that follows a
-        comma or a closing quote, if there is one.
+        comma or a closing quote, if there is one. Where the first English part ends in
+        a closing bracket (any mode but ``clause``), right after a Chinese one, if any.
     :return: the two pieces, or None when no division is convincing.
     """
     tokens = _tokens(sentence, parts_lang)
@@ -163,6 +164,14 @@ def split_for(parts: list[str], sentence: str, parts_lang: str = "en",
             parts, tokens, sentence, parts_lang, QUOTE_MIN_COVERAGE, "quote_start")]
         if quoted:
             return quoted[_by_dictionary(quoted)[0]][1][1:]
+    if mode in ("run_on", "headline") and parts_lang == "en" and \
+            parts[0].rstrip()[-1:] in ")）":
+        # The first English part ends with a bracket ("... nursing bra (Elvie/Mother)"): so
+        # does its translation ("...哺乳胸罩里(埃尔维/母亲)|又有人评论").
+        closed = [(parts, c) for c in _candidates(
+            parts, tokens, sentence, parts_lang, QUOTE_MIN_COVERAGE, "bracket_end")]
+        if closed:
+            return closed[_by_dictionary(closed)[0]][1][1:]
     if mode == "quote_end":
         return None
     options = [(parts, c) for c in _candidates(
@@ -322,6 +331,10 @@ def _candidates(parts: list[str], tokens: _Tokens, sentence: str, parts_lang: st
                 continue
         elif mode == "run_on":
             if _PUNCT_START.match(sentence[ends[k - 1]:].lstrip()) or not _balanced(head):
+                continue
+        elif mode == "bracket_end":
+            if head.rstrip()[-1:] not in ")）" or \
+                    _PUNCT_START.match(sentence[ends[k - 1]:].lstrip()):
                 continue
         elif mode == "quote_start":
             if not sentence[ends[k - 1]:].lstrip().startswith("“") or \

@@ -194,3 +194,12 @@ def test_a_second_sentence_opening_a_quotation_divides_before_the_chinese_openin
     zh = "一位妈妈正在中心安慰她的孩子，她说“感觉很紧张”，“每分钟都有救护车送来尸体。"
     assert split_for(parts, zh, "en", 0.3, "run_on") == (
         "一位妈妈正在中心安慰她的孩子，她说“感觉很紧张”，", "“每分钟都有救护车送来尸体。")
+
+
+def test_a_part_ending_in_a_bracket_divides_after_the_chinese_closing_bracket():
+    head, rest = split_for(
+        ["The new phone fits easily inside a small shirt pocket (Acme/Press)",
+         'Another reviewer said: "It is light, fast and cheap to run.'],
+        "这款新手机可以轻松放进衬衫的小口袋里(Acme/新闻)又有一位评测者说：“它又轻又快，用起来也便宜。",
+        "en")
+    assert head.endswith("(Acme/新闻)") and rest.startswith("又有一位评测者")
