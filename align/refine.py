@@ -69,8 +69,8 @@ _PHRASE_FINAL = frozenset("""again off out up down over you ye them him her me i
 # headline or heading ran into the text ("... in West Virginia The President ...").
 SENTENCE_OPENERS = tuple("""The A An There It It's In We This That They He She His Her Our Its
     These Those Another Every Each Both But As At On For When After Before Some Many Most
-    If While According However Researchers Patients Police Officials Experts Scientists Doctors People Now Today Yesterday
-    Last Since During""".split())
+    If While According However Researchers Patients Police Officials Experts Scientists
+    Doctors People Now Today Yesterday Last Since During""".split())
 _OPENER = re.compile(rf"['\"‘“]?(?:{'|'.join(SENTENCE_OPENERS)})\s")
 
 
@@ -146,7 +146,7 @@ def split_for(parts: list[str], sentence: str, parts_lang: str = "en",
         ends a quoted clause, if there is one (``quote_end``: only there); where the
         second opens a quotation, right before the Chinese opening quote that follows a
         comma or a closing quote, if there is one. Where the first English part ends in
-        a closing bracket (any mode but ``clause``), right after a Chinese one, if any.
+        a closing bracket (``headline``, ``run_on``), right after a Chinese one, if any.
     :return: the two pieces, or None when no division is convincing.
     """
     tokens = _tokens(sentence, parts_lang)
