@@ -40,9 +40,9 @@ _PAIRS = ("「」", "『』", "（）", "()", "《》", "[]")
 # Weight of the embedding similarity of a division's two pieces (sum of two cosines)
 # beside the dictionary score (up to about 3).
 SEMANTIC_WEIGHT = 4.0
-# Both pieces of a division after a closing quote (the quote is the evidence; names the
+# Both pieces of a division at a quote or bracket (the mark is the evidence; names the
 # dictionary lacks keep coverage low: "The Wellingborough MP added: '...Chequers.'").
-QUOTE_MIN_COVERAGE = 0.1
+MARK_MIN_COVERAGE = 0.1
 _QUOTE_CLOSED = re.compile(r"[.!?,]['\"’”]\s*$")
 _EN_QUOTE_OPEN = re.compile(r"(?:^|(?<=\s))[\"“‘']")
 # Only candidates within this much of the dictionary's best can win (half the encoding).
@@ -141,37 +141,17 @@ def split_for(parts: list[str], sentence: str, parts_lang: str = "en",
         or semicolon followed by a capital letter (in English, where a new verse or
         quotation starts); ``run_on``: anywhere, but only if the dictionary's best cut is
         not at punctuation nor within two characters of it (two sentences run together
-        without it, rather than joined by a comma as translators do); where the first
-        English sentence closes a quotation, right after the Chinese closing quote that
-        ends a quoted clause, if there is one (``quote_end``: only there); where the
-        second opens a quotation, right before the Chinese opening quote that follows a
-        comma or a closing quote, if there is one. Where the first English part ends in
-        a closing bracket (``headline``, ``run_on``), right after a Chinese one, if any.
+        without it, rather than joined by a comma as translators do). First, though, where
+        a quote or bracket marks the end or start of a translation (``_marks``), the cut
+        falls there if it can (``quote_end``: only at a closing quote).
     :return: the two pieces, or None when no division is convincing.
     """
     tokens = _tokens(sentence, parts_lang)
-    if mode in ("run_on", "quote_end") and parts_lang == "en" and _ends_quoting(parts[0]):
-        # The English sentence closes a quotation: a Chinese closing quote with text right
-        # after it is where its translation ends ("...放弃“契克斯”计划”他在阐述...").
-        quoted = [(parts, c) for c in _candidates(
-            parts, tokens, sentence, parts_lang, QUOTE_MIN_COVERAGE, "quote_end")]
-        if quoted:
-            return quoted[_by_dictionary(quoted)[0]][1][1:]
-    if mode == "run_on" and parts_lang == "en" and parts[1].lstrip()[:1] in "\"“":
-        # The second English sentence opens a quotation: so does its translation, after
-        # the first one's comma or closing quote ("...她说“感觉很紧张”，|“每分钟都...").
-        quoted = [(parts, c) for c in _candidates(
-            parts, tokens, sentence, parts_lang, QUOTE_MIN_COVERAGE, "quote_start")]
-        if quoted:
-            return quoted[_by_dictionary(quoted)[0]][1][1:]
-    if mode in ("run_on", "headline") and parts_lang == "en" and \
-            parts[0].rstrip()[-1:] in ")）":
-        # The first English part ends with a bracket ("... nursing bra (Elvie/Mother)"): so
-        # does its translation ("...哺乳胸罩里(埃尔维/母亲)|又有人评论").
-        closed = [(parts, c) for c in _candidates(
-            parts, tokens, sentence, parts_lang, QUOTE_MIN_COVERAGE, "bracket_end")]
-        if closed:
-            return closed[_by_dictionary(closed)[0]][1][1:]
+    for mark in _marks(parts, parts_lang, mode):
+        marked = [(parts, c) for c in _candidates(
+            parts, tokens, sentence, parts_lang, MARK_MIN_COVERAGE, mark)]
+        if marked:
+            return marked[_by_dictionary(marked)[0]][1][1:]
     if mode == "quote_end":
         return None
     options = [(parts, c) for c in _candidates(
@@ -185,6 +165,24 @@ def split_for(parts: list[str], sentence: str, parts_lang: str = "en",
         return None if _at_punctuation(*found) else found
     best = _choose(options, parts_lang)
     return None if best is None else options[best][1][1:]
+
+
+def _marks(parts: list[str], parts_lang: str, mode: str) -> list[str]:
+    """The cuts that quotes and brackets point to, as ``_candidates`` modes: after the
+    Chinese closing quote when the first English sentence closes a quotation ("...放弃
+    “契克斯”计划”|他在阐述..."), before the Chinese opening quote when the second opens
+    one ("...她说“感觉很紧张”，|“每分钟都..."), after a Chinese closing bracket when the
+    first English part ends in one ("...胸罩里(埃尔维/母亲)|又有人评论")."""
+    if parts_lang != "en":
+        return []
+    out = []
+    if mode in ("run_on", "quote_end") and _ends_quoting(parts[0]):
+        out.append("quote_end")
+    if mode == "run_on" and parts[1].lstrip()[:1] in "\"“":
+        out.append("quote_start")
+    if mode in ("run_on", "headline") and parts[0].rstrip()[-1:] in ")）":
+        out.append("bracket_end")
+    return out
 
 
 def _ends_quoting(sentence: str) -> bool:
