@@ -26,7 +26,7 @@ from corpus.sentences import split
 
 # Bumped whenever reading, splitting or pairing changes the rows an article gives, so
 # that a re-run does not keep rows made by older code.
-PIPELINE_VERSION = 36
+PIPELINE_VERSION = 37
 # An English side needs a word: a number alone ("70") is a score widget. One-word headings
 # ("Methods" / "方法") are kept; widget lines ("Hot 热度") are left out by is_widget.
 MIN_EN_WORDS = 1
@@ -284,11 +284,12 @@ def _return_closing_quotes(rows: list[dict[str, Any]]) -> None:
 
 
 def _rejoin_headlines(beads: list[Bead], en: list[Sentence], zh: list[Sentence]) -> list[Bead]:
-    """An unpunctuated sentence left out just before a 1-1 bead (or several: a heading
-    and a subheading), or given to the bead before it, is often a headline or heading
-    whose translation the other side ran into its next sentence: make them one n-1 (or
-    1-2) bead when that sentence divides convincingly between them. So is an English sentence left out after a 1-1 bead whose
-    English closes a quotation and whose Chinese goes on after the closing quote."""
+    """An unpunctuated sentence left out just before a bead with one Chinese sentence (or
+    several: a heading and a subheading), or given to the bead before it, is often a
+    headline or heading whose translation the other side ran into its next sentence:
+    make them one n-1 (or 1-2) bead when that sentence divides convincingly between
+    them. So is an English sentence left out after a 1-1 bead whose English closes a
+    quotation and whose Chinese goes on after the closing quote."""
     out: list[Bead] = []
     for b in beads:
         prev = out[-1] if out else None
@@ -308,12 +309,12 @@ def _rejoin_headlines(beads: list[Bead], en: list[Sentence], zh: list[Sentence])
             out[-1] = Bead(prev.src[:-1], prev.tgt, prev.score)
             out.append(Bead(prev.src[-1:] + b.src, b.tgt, b.score))
             continue
+        if prev is not None and b.src and len(b.tgt) == 1 and _heads(prev, b, en, zh):
+            while out and _heads(out[-1], b, en, zh):  # "Statistical analysis" +
+                b = Bead(out.pop().src + b.src, b.tgt, b.score)  # "Primary end point"
+            out.append(b)
+            continue
         if prev is not None and b.kind == "1-1":
-            if _heads(prev, b, en, zh):
-                while out and _heads(out[-1], b, en, zh):  # "Statistical analysis" +
-                    b = Bead(out.pop().src + b.src, b.tgt, b.score)  # "Primary end point"
-                out.append(b)
-                continue
             if prev.kind == "0-1" and prev.tgt[0] + 1 == b.tgt[0] and \
                     is_unpunctuated(zh[prev.tgt[0]].text) and split_for(
                         [zh[prev.tgt[0]].text, zh[b.tgt[0]].text], en[b.src[0]].text, "zh"):
@@ -324,12 +325,15 @@ def _rejoin_headlines(beads: list[Bead], en: list[Sentence], zh: list[Sentence])
 
 
 def _heads(prev: Bead, b: Bead, en: list[Sentence], zh: list[Sentence]) -> bool:
-    """True if ``prev`` leaves out an unpunctuated English sentence just before ``b``
-    whose Chinese divides between it and ``b``'s English."""
-    return prev.kind == "1-0" and prev.src[0] + 1 == b.src[0] and \
-        is_unpunctuated(en[prev.src[0]].text) and split_for(
-            [en[prev.src[0]].text, " ".join(en[i].text for i in b.src)], zh[b.tgt[0]].text,
-            "en") is not None
+    """True if ``prev`` leaves out an unpunctuated English sentence just before ``b``,
+    not a bracketed gloss ("（dynamic component loading）"), whose Chinese divides
+    between it and ``b``'s English."""
+    if prev.kind != "1-0" or prev.src[0] + 1 != b.src[0]:
+        return False
+    heading = en[prev.src[0]].text
+    return is_unpunctuated(heading) and not (heading[:1] in "(（" and heading[-1:] in ")）") \
+        and split_for([heading, " ".join(en[i].text for i in b.src)], zh[b.tgt[0]].text,
+                      "en") is not None
 
 
 def _left_out(stream: list[Sentence], used: set[int], joiner: str) -> list[str]:

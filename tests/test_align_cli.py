@@ -731,3 +731,24 @@ def test_two_headings_left_out_before_a_sentence_both_join_it() -> None:
     zh = [Sentence("统计学分析主要终点本研究的主要终点是无浸润性疾病生存期。", 0, 5)]
     beads = [Bead((0,), ()), Bead((1,), ()), Bead((2,), (0,), 0.5)]
     assert [(b.src, b.tgt) for b in _rejoin_headlines(beads, en, zh)] == [((0, 1, 2), (0,))]
+
+
+def test_a_headline_left_out_before_a_two_sentence_bead_joins_it_but_a_gloss_does_not() -> None:
+    from align import Bead
+    from corpus.pipeline import Sentence, _rejoin_headlines
+
+    en = [Sentence(t, k, 1) for k, t in enumerate([
+        "Hundreds killed by quake and tsunami in Sulawesi",
+        "At least 384 people were killed, authorities said on Saturday.",
+        "Hundreds of people had gathered for a festival on the beach."])]
+    zh = [Sentence("苏拉威西岛地震和海啸致数百人死亡当局周六表示，至少384人死亡。"
+                   "周五，数百人聚集在海滩参加节日聚会。", 0, 5)]
+    beads = [Bead((0,), ()), Bead((1, 2), (0,), 0.6)]
+    assert [(b.src, b.tgt) for b in _rejoin_headlines(beads, en, zh)] == [((0, 1, 2), (0,))]
+    # A bracketed English gloss left out after its Chinese term is no headline.
+    en = [Sentence(t, k, 1) for k, t in enumerate([
+        "（template input variable）",
+        "A template input variable is a variable you can reference within one template."])]
+    zh = [Sentence("模板输入变量是一种你可以在单个模板中引用的变量。", 1, 5)]
+    beads = [Bead((0,), ()), Bead((1,), (0,), 0.6)]
+    assert [(b.src, b.tgt) for b in _rejoin_headlines(beads, en, zh)] == [((0,), ()), ((1,), (0,))]
