@@ -26,7 +26,7 @@ from corpus.sentences import split
 
 # Bumped whenever reading, splitting or pairing changes the rows an article gives, so
 # that a re-run does not keep rows made by older code.
-PIPELINE_VERSION = 37
+PIPELINE_VERSION = 38
 # An English side needs a word: a number alone ("70") is a score widget. One-word headings
 # ("Methods" / "方法") are kept; widget lines ("Hot 热度") are left out by is_widget.
 MIN_EN_WORDS = 1
@@ -79,7 +79,8 @@ def is_widget(text: str) -> bool:
 
 def _stream(blocks: list[Block], lang: str) -> tuple[list[Sentence], list[str]]:
     """The sentences of one language's paragraphs, and the repeated paragraphs left out
-    (a page that shows a paragraph twice holds one translation of it)."""
+    (a page that shows a paragraph twice holds one translation of it; a bracketed gloss
+    repeats the term it glosses: "（attribute directives）" after "attribute directives")."""
     out: list[Sentence] = []
     repeated: list[str] = []
     seen: set[str] = set()
@@ -88,7 +89,7 @@ def _stream(blocks: list[Block], lang: str) -> tuple[list[Sentence], list[str]]:
         if b.lang != lang:
             continue
         key = " ".join(unicodedata.normalize("NFKC", b.text).split())
-        if key in seen:
+        if key in seen or (key[:1] in "([" and key[-1:] in ")]" and key[1:-1].strip() in seen):
             repeated.append(b.text)
             continue
         seen.add(key)

@@ -752,3 +752,16 @@ def test_a_headline_left_out_before_a_two_sentence_bead_joins_it_but_a_gloss_doe
     zh = [Sentence("模板输入变量是一种你可以在单个模板中引用的变量。", 1, 5)]
     beads = [Bead((0,), ()), Bead((1,), (0,), 0.6)]
     assert [(b.src, b.tgt) for b in _rejoin_headlines(beads, en, zh)] == [((0,), ()), ((1,), (0,))]
+
+
+def test_a_bracketed_gloss_of_an_english_heading_is_a_repeat_not_a_sentence() -> None:
+    from corpus.blocks import Block
+    from corpus.pipeline import _stream
+
+    blocks = [Block(t, "g.md", k, "p", lang) for k, (t, lang) in enumerate([
+        ("attribute directives", "en"), ("属性型指令", "zh"), ("（attribute directives）", "en"),
+        ("Interpolation", "en"), ("interpolation", "en")])]
+    sentences, repeated = _stream(blocks, "en")
+    assert [s.text for s in sentences] == ["attribute directives", "Interpolation",
+                                           "interpolation"]
+    assert repeated == ["（attribute directives）"]
