@@ -2,9 +2,9 @@
 
 A block such as ``Banning Open Source AI Would Be A Mistake 禁止开源AI将是一个错误`` holds
 a sentence and its translation; it becomes an English and a Chinese block. Latin inside
-Chinese (``DeepSeek``, ``GPT-5``, a short quoted phrase, or any Latin a Chinese sentence
-runs into and goes on after) stays Chinese, and a Chinese word inside English stays
-English.
+Chinese (``DeepSeek``, ``GPT-5``, a short quoted phrase, markup or code, or any Latin a
+Chinese sentence runs into and goes on after) stays Chinese, and a Chinese word inside
+English stays English.
 
 How: the text is cut into pieces (whitespace-separated tokens, cut again where the script
 changes), the pieces into runs of one script, and short runs are absorbed by the runs
@@ -132,6 +132,8 @@ def _segments(text: str) -> list[tuple[int, int, str]]:
 def _is_major(text: str, runs: list[_Run], i: int) -> bool:
     """A run that stands as a language part of its own, not absorbed by its neighbours."""
     run = runs[i]
+    if run.lang == "en" and _looks_like_code(text[run.start:run.end]):
+        return False  # markup or code inside Chinese ("等价于<my-cmp [title]="name">")
     if run.lang == "en":
         substantial = run.words >= _MIN_WORDS or run.letters >= _MIN_LETTERS
         embeddable = run.words < _EMBEDDED_WORDS
@@ -146,6 +148,16 @@ def _is_major(text: str, runs: list[_Run], i: int) -> bool:
     neighbour = runs[1] if i == 0 else runs[i - 1]
     light = run.letters < _EDGE_SHARE * neighbour.han * _HAN_WEIGHT
     return not (run.lang == "en" and embeddable and light)
+
+
+_CODE = re.compile(r"[<>={}\[\]$;`|\\]|=>|\(\)")
+
+
+def _looks_like_code(text: str) -> bool:
+    """Markup or code rather than English: three or more of its symbols ("<", "=", "[",
+    "{", "$", ";", backquotes) and fewer than eight letters to each."""
+    marks = len(_CODE.findall(text))
+    return marks >= 3 and len(_LATIN.findall(text)) < 8 * marks
 
 
 def _inside_sentence(text: str, start: int) -> bool:

@@ -101,6 +101,9 @@ def test_bracketed_translation_goes_with_its_language() -> None:
         "treatment of cancer，eortc）qlq - c30问卷。",
         "该法案的全称是「Safe and Secure Innovation for Frontier Artificial Intelligence Act"
         "（《前沿人工智能模型安全创新法案》）」，试图建立安全标准。",
+        # Markup or code the Chinese shows ("<code>" kept as text).
+        '设置双向绑定。等价于<my-cmp [title]="name" (titleChange)="name=$event">。',
+        '它等价于： <ng-template [myUnless]="myExpression"><p>...</p></ng-template>',
     ],
 )
 def test_latin_inside_chinese_stays_chinese(text: str) -> None:
