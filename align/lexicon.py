@@ -252,10 +252,8 @@ class Lexicon:
 
     def _word_features(self, word: str) -> tuple[str, ...]:
         if _LATIN_IN_ZH.fullmatch(word):
-            if word[0].isdigit():
-                return (number_feature(word),)
-            low = word.lower()
-            return () if low in STOP_WORDS else (stem(low),)
+            # As the English side reads it: "li-jia-nan" is li, jia, nan; "GPT-5" gpt, #5.
+            return tuple(dict.fromkeys(en_features(word)))
         if not _HAN.search(word) or word in ZH_STOP_WORDS:
             return ()
         value = _chinese_number(word)

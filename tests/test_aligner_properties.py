@@ -310,6 +310,15 @@ def test_archaic_verb_forms_match_the_modern_stem() -> None:
     assert stem("nazareth") in en_features("an honest priest of Nazareth")
 
 
+def test_latin_words_in_chinese_give_the_features_english_gives_them() -> None:
+    from align.lexicon import Lexicon, en_features
+
+    lex = Lexicon.load()
+    for word in ["li-jia-nan", "GPT-5", "React18", "rc-field-form", "v6"]:
+        feats = {f for fs in lex.zh_features(f"我是 {word}。") for f in fs}
+        assert set(en_features(f"I am {word}.")) <= feats, word
+
+
 def test_only_a_short_paragraph_of_one_sentence_skips_free() -> None:
     import numpy as np
 
