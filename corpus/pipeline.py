@@ -162,7 +162,7 @@ def align_article(article: Article, root: Path, settings: Settings) -> tuple[dic
                             [s.para for s in en], [s.para for s in zh], settings) \
         if en and zh else [Bead((i,), ()) for i in range(len(en))] + \
         [Bead((), (j,)) for j in range(len(zh))]
-    beads = _rejoin_headlines(beads, en, zh)
+    beads = _rejoin_left_out(beads, en, zh)
     source = " + ".join(article.files)
     rows, used_en, used_zh = [], set(), set()
     first = True
@@ -284,7 +284,7 @@ def _return_closing_quotes(rows: list[dict[str, Any]]) -> None:
                 r["pair_id"] = pair_id(r["en"], r["zh"])
 
 
-def _rejoin_headlines(beads: list[Bead], en: list[Sentence], zh: list[Sentence]) -> list[Bead]:
+def _rejoin_left_out(beads: list[Bead], en: list[Sentence], zh: list[Sentence]) -> list[Bead]:
     """An unpunctuated sentence left out just before a bead with one Chinese sentence (or
     several: a heading and a subheading), or given to the bead before it, is often a
     headline or heading whose translation the other side ran into its next sentence:

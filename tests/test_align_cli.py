@@ -675,14 +675,14 @@ def test_a_heading_given_to_the_sentence_before_it_moves_to_the_text_it_heads() 
     """The aligner put "End points" with the sentence before it (a 2-1 bead) while the
     Chinese runs "终点" into the next sentence: the heading joins the next bead."""
     from align import Bead
-    from corpus.pipeline import Sentence, _rejoin_headlines
+    from corpus.pipeline import Sentence, _rejoin_left_out
 
     en = [Sentence(t, 0, 1) for t in [
         "Biopsy of suspected lesions was performed when needed.", "End points",
         "The primary end point was recurrence-free survival."]]
     zh = [Sentence(t, 0, 5) for t in ["必要时对可疑病灶进行活检。", "终点主要终点是无复发生存期。"]]
     beads = [Bead((0, 1), (0,), 0.8), Bead((2,), (1,), 0.7)]
-    assert [(b.src, b.tgt) for b in _rejoin_headlines(beads, en, zh)] == [
+    assert [(b.src, b.tgt) for b in _rejoin_left_out(beads, en, zh)] == [
         ((0,), (0,)), ((1, 2), (1,))]
 
 
@@ -707,35 +707,35 @@ def test_a_closing_quote_typed_as_an_opening_one_goes_back_to_its_sentence() -> 
 
 def test_the_sentence_after_a_quotation_joins_when_its_translation_follows_the_quote() -> None:
     from align import Bead
-    from corpus.pipeline import Sentence, _rejoin_headlines
+    from corpus.pipeline import Sentence, _rejoin_left_out
 
     en = [Sentence(t, 0, 1) for t in [
         'When you put these earphones on, you can hear the atoms given off by the minerals."',
         'Evans: "Say, it sure is popping now!"']]
     zh = [Sentence("当你戴上耳机时，你能听到矿物质放出的原子的声音”埃文斯：“现在真的在爆响！”", 0, 3)]
     beads = [Bead((0,), (0,), 0.7), Bead((1,), ())]
-    assert [(b.src, b.tgt) for b in _rejoin_headlines(beads, en, zh)] == [((0, 1), (0,))]
+    assert [(b.src, b.tgt) for b in _rejoin_left_out(beads, en, zh)] == [((0, 1), (0,))]
     # A quote closed before its attribution ('...一切如常，”他笑着说') goes on: no join.
     en[0] = Sentence('"I am a happy man and all is good," the player added, smiling.', 0, 1)
     zh[0] = Sentence("“我是一个乐观的人，一切如常，”该球员笑着补充道。", 0, 3)
-    assert [(b.src, b.tgt) for b in _rejoin_headlines(beads, en, zh)] == [((0,), (0,)), ((1,), ())]
+    assert [(b.src, b.tgt) for b in _rejoin_left_out(beads, en, zh)] == [((0,), (0,)), ((1,), ())]
 
 
 def test_two_headings_left_out_before_a_sentence_both_join_it() -> None:
     from align import Bead
-    from corpus.pipeline import Sentence, _rejoin_headlines
+    from corpus.pipeline import Sentence, _rejoin_left_out
 
     en = [Sentence(t, k, 1) for k, t in enumerate([
         "Statistical analysis", "Primary end point",
         "The primary end point was survival free of invasive disease."])]
     zh = [Sentence("统计学分析主要终点本研究的主要终点是无浸润性疾病生存期。", 0, 5)]
     beads = [Bead((0,), ()), Bead((1,), ()), Bead((2,), (0,), 0.5)]
-    assert [(b.src, b.tgt) for b in _rejoin_headlines(beads, en, zh)] == [((0, 1, 2), (0,))]
+    assert [(b.src, b.tgt) for b in _rejoin_left_out(beads, en, zh)] == [((0, 1, 2), (0,))]
 
 
 def test_a_headline_left_out_before_a_two_sentence_bead_joins_it_but_a_gloss_does_not() -> None:
     from align import Bead
-    from corpus.pipeline import Sentence, _rejoin_headlines
+    from corpus.pipeline import Sentence, _rejoin_left_out
 
     en = [Sentence(t, k, 1) for k, t in enumerate([
         "Hundreds killed by quake and tsunami in Sulawesi",
@@ -744,14 +744,14 @@ def test_a_headline_left_out_before_a_two_sentence_bead_joins_it_but_a_gloss_doe
     zh = [Sentence("苏拉威西岛地震和海啸致数百人死亡当局周六表示，至少384人死亡。"
                    "周五，数百人聚集在海滩参加节日聚会。", 0, 5)]
     beads = [Bead((0,), ()), Bead((1, 2), (0,), 0.6)]
-    assert [(b.src, b.tgt) for b in _rejoin_headlines(beads, en, zh)] == [((0, 1, 2), (0,))]
+    assert [(b.src, b.tgt) for b in _rejoin_left_out(beads, en, zh)] == [((0, 1, 2), (0,))]
     # A bracketed English gloss left out after its Chinese term is no headline.
     en = [Sentence(t, k, 1) for k, t in enumerate([
         "（template input variable）",
         "A template input variable is a variable you can reference within one template."])]
     zh = [Sentence("模板输入变量是一种你可以在单个模板中引用的变量。", 1, 5)]
     beads = [Bead((0,), ()), Bead((1,), (0,), 0.6)]
-    assert [(b.src, b.tgt) for b in _rejoin_headlines(beads, en, zh)] == [((0,), ()), ((1,), (0,))]
+    assert [(b.src, b.tgt) for b in _rejoin_left_out(beads, en, zh)] == [((0,), ()), ((1,), (0,))]
 
 
 def test_a_bracketed_gloss_of_an_english_heading_is_a_repeat_not_a_sentence() -> None:
