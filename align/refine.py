@@ -28,6 +28,8 @@ _ZH_NO_END = frozenset("的 在 和 与 及 对 把 被 将 从 向 为 以 如�
 _ZH_NO_START = frozenset("的 了 着 过 地 得 们".split())
 # Nor with the measure word of a number the head ends with ("832 | 人").
 _ZH_MEASURES = frozenset("人 个 名 岁 年 月 日 号 元 次 位 家 座 条 只 件 天 周 倍 度 分 秒".split())
+# Nor with a number and its measure word, which want their noun ("几名男子被捕一辆 |").
+_COUNTED = re.compile(r"[一二两三四五六七八九十几数多每这那该某][个名辆位只条家件项座本张次架艘]")
 _NUMBER_END = re.compile(r"[0-9０-９零一二两三四五六七八九十百千万亿]\s*$")
 # A piece that stands for an unpunctuated headline does not end in clause punctuation.
 _CLAUSE_END = re.compile(r"[，、；：,;:（(“「『《]\s*$")
@@ -345,6 +347,7 @@ def _candidates(parts: list[str], tokens: _Tokens, sentence: str, parts_lang: st
         elif _PUNCT_START.match(sentence[ends[k - 1]:].lstrip()) or not _may_end(head):
             continue  # a piece never starts with punctuation nor ends inside quotes
         if parts_lang == "en" and (words[k - 1] in _ZH_NO_END or words[k] in _ZH_NO_START
+                                   or _COUNTED.fullmatch(words[k - 1])
                                    or _measure_after_number(head, words[k:])):
             continue  # nor ends on a preposition or pronoun, nor starts with a particle
         a = _coverage(stems[0], feats[:k])

@@ -203,3 +203,14 @@ def test_a_part_ending_in_a_bracket_divides_after_the_chinese_closing_bracket():
         "这款新手机可以轻松放进衬衫的小口袋里(Acme/新闻)又有一位评测者说：“它又轻又快，用起来也便宜。",
         "en")
     assert head.endswith("(Acme/新闻)") and rest.startswith("又有一位评测者")
+
+
+def test_a_chinese_piece_does_not_end_on_a_number_and_its_measure_word():
+    # "一辆" (one [vehicle]) wants its noun: "...两名男子被拘一辆 | 面包车..." is a word off.
+    head, rest = split_for(
+        ["Derry: Two men held after shop rammed by van",
+         "Two men, aged 25 and 31, have been arrested after a van was repeatedly rammed into "
+         "a shop in Derry."],
+        "德里:面包车撞进商店，两名男子被拘一辆面包车反复撞进德里的一家商店后，"
+        "年龄分别为 25 和 31 岁的两名男子被捕。", "en")
+    assert head == "德里:面包车撞进商店，两名男子被拘" and rest.startswith("一辆面包车")
