@@ -26,7 +26,7 @@ from corpus.sentences import split
 
 # Bumped whenever reading, splitting or pairing changes the rows an article gives, so
 # that a re-run does not keep rows made by older code.
-PIPELINE_VERSION = 40
+PIPELINE_VERSION = 41
 # An English side needs a word: a number alone ("70") is a score widget. One-word headings
 # ("Methods" / "方法") are kept; widget lines ("Hot 热度") are left out by is_widget.
 MIN_EN_WORDS = 1
@@ -34,6 +34,7 @@ CLAUSE_MIN_COVERAGE = 0.15  # both pieces of a sentence divided at a colon
 RUN_ON_MIN_COVERAGE = 0.3  # both pieces of two Chinese sentences run together
 MINOR_SHARE = 0.1  # a language with at most this share of the other's sentences is a guest
 GUEST_MIN_QUALITY = 0.5  # pairs in such an article need at least this quality
+STRANDED_MAX = 0.4  # a 1-1 bead between two left-out sentences needs this similarity
 _WORD = re.compile(r"[A-Za-z]+")
 
 
@@ -48,7 +49,8 @@ def pipeline_signature(settings: Settings) -> str:
     """Every setting of the article step that changes its rows."""
     return (f"pipeline:{PIPELINE_VERSION}|{settings.signature()}|split:nupunkt+zh-rule|"
             f"min_en_words:{MIN_EN_WORDS}|minor_share:{MINOR_SHARE}|"
-            f"guest_min_quality:{GUEST_MIN_QUALITY}|{QUALITY_SIGNATURE}")
+            f"guest_min_quality:{GUEST_MIN_QUALITY}|stranded_max:{STRANDED_MAX}|"
+            f"{QUALITY_SIGNATURE}")
 
 
 def pair_id(en: str, zh: str) -> str:
@@ -163,6 +165,7 @@ def align_article(article: Article, root: Path, settings: Settings) -> tuple[dic
         if en and zh else [Bead((i,), ()) for i in range(len(en))] + \
         [Bead((), (j,)) for j in range(len(zh))]
     beads = _rejoin_left_out(beads, en, zh)
+    beads = [b for k, b in enumerate(beads) if not _stranded(beads, k)]
     source = " + ".join(article.files)
     rows, used_en, used_zh = [], set(), set()
     first = True
@@ -323,6 +326,16 @@ def _rejoin_left_out(beads: list[Bead], en: list[Sentence], zh: list[Sentence]) 
                 continue
         out.append(b)
     return out
+
+
+def _stranded(beads: list[Bead], k: int) -> bool:
+    """True for a weak 1-1 bead between two left-out sentences: at the edge of an
+    untranslated stretch the aligner pairs leftovers ("And God said, This is the token
+    of the covenant ... | 因为神造人是照自己的形像造的。")."""
+    b = beads[k]
+    if b.kind != "1-1" or b.score >= STRANDED_MAX or k == 0 or k == len(beads) - 1:
+        return False
+    return all(not (n.src and n.tgt) for n in (beads[k - 1], beads[k + 1]))
 
 
 def _heads(prev: Bead, b: Bead, en: list[Sentence], zh: list[Sentence]) -> bool:

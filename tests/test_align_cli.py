@@ -765,3 +765,12 @@ def test_a_bracketed_gloss_of_an_english_heading_is_a_repeat_not_a_sentence() ->
     assert [s.text for s in sentences] == ["attribute directives", "Interpolation",
                                            "interpolation"]
     assert repeated == ["（attribute directives）"]
+
+
+def test_a_weak_pair_between_two_left_out_sentences_is_left_out() -> None:
+    from align import Bead
+    from corpus.pipeline import _stranded
+
+    beads = [Bead((0,), (0,), 0.8), Bead((1,), ()), Bead((2,), (1,), 0.2), Bead((3,), ()),
+             Bead((4,), (2,), 0.2), Bead((5,), (3,), 0.9)]
+    assert [k for k in range(len(beads)) if _stranded(beads, k)] == [2]
