@@ -45,7 +45,8 @@ SEMANTIC_WEIGHT = 4.0
 # Both pieces of a division at a quote or bracket (the mark is the evidence; names the
 # dictionary lacks keep coverage low: "The Wellingborough MP added: '...Chequers.'").
 MARK_MIN_COVERAGE = 0.1
-_QUOTE_CLOSED = re.compile(r"[.!?,]['\"’”]\s*$")
+# A sentence that ends inside quotes ('... Chequers.'', '...,"').
+QUOTE_CLOSED = re.compile(r"[.!?,]['\"’”]\s*$")
 _EN_QUOTE_OPEN = re.compile(r"(?:^|(?<=\s))[\"“‘']")
 # Only candidates within this much of the dictionary's best can win (half the encoding).
 MARGIN = 0.4
@@ -190,7 +191,7 @@ def _marks(parts: list[str], parts_lang: str, mode: str) -> list[str]:
 def _ends_quoting(sentence: str) -> bool:
     """True if an English sentence ends by closing a quotation of four words or more
     (opened in it, or before it)."""
-    if not _QUOTE_CLOSED.search(sentence):
+    if not QUOTE_CLOSED.search(sentence):
         return False
     body = sentence.rstrip()[:-1]
     opening = list(_EN_QUOTE_OPEN.finditer(body))
@@ -325,27 +326,9 @@ def _candidates(parts: list[str], tokens: _Tokens, sentence: str, parts_lang: st
         ratio = prefix / total
         if not 0.4 * share <= ratio <= min(1.0, 2.5 * share) or ratio >= 0.95:
             continue
-        head = sentence[:ends[k - 1]]
-        if mode == "clause":
-            if not _CLAUSE_CUT.search(head) or not sentence[ends[k - 1]:].lstrip()[:1].isupper():
-                continue
-        elif mode == "run_on":
-            if _PUNCT_START.match(sentence[ends[k - 1]:].lstrip()) or not _balanced(head):
-                continue
-        elif mode == "bracket_end":
-            if head.rstrip()[-1:] not in ")）" or \
-                    _PUNCT_START.match(sentence[ends[k - 1]:].lstrip()):
-                continue
-        elif mode == "quote_start":
-            if not sentence[ends[k - 1]:].lstrip().startswith("“") or \
-                    head.rstrip()[-1:] not in "，,：:”":
-                continue
-        elif mode == "quote_end":
-            if not head.endswith("”") or head[-2:-1] in "，,、；;：:" or len(
-                    _quoted_tail(head)) < 8 or _PUNCT_START.match(sentence[ends[k - 1]:].lstrip()):
-                continue  # '...一切如常，”该球员笑着补充道' goes on: the attribution
-        elif _PUNCT_START.match(sentence[ends[k - 1]:].lstrip()) or not _may_end(head):
-            continue  # a piece never starts with punctuation nor ends inside quotes
+        head, rest = sentence[:ends[k - 1]], sentence[ends[k - 1]:].lstrip()
+        if not _may_cut(mode, head, rest):
+            continue
         if parts_lang == "en" and (words[k - 1] in _ZH_NO_END or words[k] in _ZH_NO_START
                                    or _COUNTED.fullmatch(words[k - 1])
                                    or _measure_after_number(head, words[k:])):
@@ -360,8 +343,28 @@ def _candidates(parts: list[str], tokens: _Tokens, sentence: str, parts_lang: st
             sum(1 for f in feats[k:] if f & stems[1])
         score = _recall(stems[0], feats[:k]) + _recall(stems[1], feats[k:]) + \
             placed / content - abs(ratio - share)
-        out.append((score, head.strip(), sentence[ends[k - 1]:].strip()))
+        out.append((score, head.strip(), rest.strip()))
     return out
+
+
+def _may_cut(mode: str, head: str, rest: str) -> bool:
+    """Whether a ``mode`` division may end a piece with ``head`` and start the next with
+    ``rest`` (its leading space stripped); see ``split_for`` and ``_marks``."""
+    if mode == "clause":
+        return bool(_CLAUSE_CUT.search(head)) and rest[:1].isupper()
+    if mode == "quote_start":
+        return rest.startswith("“") and head.rstrip()[-1:] in "，,：:”"
+    if _PUNCT_START.match(rest):
+        return False  # a piece never starts with punctuation
+    if mode == "run_on":
+        return _balanced(head)
+    if mode == "bracket_end":
+        return head.rstrip()[-1:] in ")）"
+    if mode == "quote_end":
+        # '...一切如常，”该球员笑着补充道' goes on: the attribution.
+        return head.endswith("”") and head[-2:-1] not in "，,、；;：:" and \
+            len(_quoted_tail(head)) >= 8
+    return _may_end(head)  # nor, for a headline, ends inside quotes
 
 
 def _measure_after_number(head: str, rest: list[str]) -> bool:

@@ -132,9 +132,9 @@ def _segments(text: str) -> list[tuple[int, int, str]]:
 def _is_major(text: str, runs: list[_Run], i: int) -> bool:
     """A run that stands as a language part of its own, not absorbed by its neighbours."""
     run = runs[i]
-    if run.lang == "en" and _looks_like_code(text[run.start:run.end]):
-        return False  # markup or code inside Chinese ("等价于<my-cmp [title]="name">")
     if run.lang == "en":
+        if _looks_like_code(text[run.start:run.end]):
+            return False  # markup or code inside Chinese ("等价于<my-cmp [title]="name">")
         substantial = run.words >= _MIN_WORDS or run.letters >= _MIN_LETTERS
         embeddable = run.words < _EMBEDDED_WORDS
     else:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from align import Bead, Settings, align_sentences, is_unpunctuated, split_for, split_headline
+from align.refine import QUOTE_CLOSED
 from align.semantic import forget as forget_embeddings
 from corpus.articles import Article
 from corpus.blocks import Block, ReadError
@@ -145,11 +146,16 @@ def align_article(article: Article, root: Path, settings: Settings) -> tuple[dic
         return doc, []
     forget_embeddings()  # the same rows whichever articles a worker aligned before
     widgets = [b.text for b, _ in raw if is_widget(b.text)]
-    parts = [part for b, want in raw if b.text not in widgets
-             for part in split_blocks([b]) if not want or part.lang == want]
-    blocks = [part for part in parts if not is_furniture(part.text)]
-    furniture = {lang: [p.text for p in parts if p.lang == lang and is_furniture(p.text)]
-                 for lang in ("en", "zh")}
+    blocks: list[Block] = []
+    furniture: dict[str, list[str]] = {"en": [], "zh": []}
+    for b, want in raw:
+        for part in split_blocks([b]) if b.text not in widgets else []:
+            if want and part.lang != want:
+                continue
+            if is_furniture(part.text):
+                furniture.setdefault(part.lang, []).append(part.text)
+            else:
+                blocks.append(part)
     (en, repeated_en), (zh, repeated_zh) = _stream(blocks, "en"), _stream(blocks, "zh")
     layout = block_layout = detect_layout(blocks, article.two_files)
     if layout not in ("two_files", "empty"):
@@ -268,9 +274,6 @@ def _pieces(b: Bead, en: list[Sentence], zh: list[Sentence], first: bool) -> lis
     return [(b.src, b.tgt, text_en, text_zh)]
 
 
-_EN_QUOTE_END = re.compile(r"[.!?,][\"”’']\s*$")
-
-
 def _return_closing_quotes(rows: list[dict[str, Any]]) -> None:
     """Give back a closing quote the Chinese typed as an opening one ("...会客室。“" /
     "“至于教堂，...") to the pair it closes: when a pair's English ends with a closing
@@ -279,7 +282,7 @@ def _return_closing_quotes(rows: list[dict[str, Any]]) -> None:
     for prev, row in zip(rows, rows[1:]):
         zh, prev_zh = row["zh"], prev["zh"]
         if zh.startswith("“") and not row["en"].lstrip().startswith(('"', "“", "'", "‘")) \
-                and zh.count("“") > zh.count("”") and _EN_QUOTE_END.search(prev["en"]) \
+                and zh.count("“") > zh.count("”") and QUOTE_CLOSED.search(prev["en"]) \
                 and not prev_zh.endswith(("”", "“")) \
                 and prev["sent_zh"][-1] + 1 == row["sent_zh"][0]:
             prev["zh"], row["zh"] = prev_zh + "“", zh[1:]
@@ -306,8 +309,7 @@ def _rejoin_left_out(beads: list[Bead], en: list[Sentence], zh: list[Sentence]) 
             out[-1] = Bead(prev.src + b.src, prev.tgt, prev.score)
             continue
         if prev is not None and b.kind == "1-1" and len(prev.src) > 1 and prev.tgt and \
-                prev.src[-1] + 1 == b.src[0] and is_unpunctuated(en[prev.src[-1]].text) and \
-                split_for([en[prev.src[-1]].text, en[b.src[0]].text], zh[b.tgt[0]].text, "en"):
+                prev.src[-1] + 1 == b.src[0] and _opens(en[prev.src[-1]].text, b, en, zh):
             # A heading the aligner gave to the sentence before it ("... progression." +
             # "End points" / "...进展。"), whose translation opens the next bead's Chinese.
             out[-1] = Bead(prev.src[:-1], prev.tgt, prev.score)
@@ -345,9 +347,14 @@ def _heads(prev: Bead, b: Bead, en: list[Sentence], zh: list[Sentence]) -> bool:
     if prev.kind != "1-0" or prev.src[0] + 1 != b.src[0]:
         return False
     heading = en[prev.src[0]].text
-    return is_unpunctuated(heading) and not (heading[:1] in "(（" and heading[-1:] in ")）") \
-        and split_for([heading, " ".join(en[i].text for i in b.src)], zh[b.tgt[0]].text,
-                      "en") is not None
+    return not (heading[:1] in "(（" and heading[-1:] in ")）") and _opens(heading, b, en, zh)
+
+
+def _opens(heading: str, b: Bead, en: list[Sentence], zh: list[Sentence]) -> bool:
+    """True if ``heading`` is unpunctuated and ``b``'s one Chinese sentence divides
+    between it and ``b``'s English."""
+    return is_unpunctuated(heading) and split_for(
+        [heading, " ".join(en[i].text for i in b.src)], zh[b.tgt[0]].text, "en") is not None
 
 
 def _left_out(stream: list[Sentence], used: set[int], joiner: str) -> list[str]:
