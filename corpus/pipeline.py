@@ -27,7 +27,7 @@ from corpus.sentences import split
 
 # Bumped whenever reading, splitting or pairing changes the rows an article gives, so
 # that a re-run does not keep rows made by older code.
-PIPELINE_VERSION = 41
+PIPELINE_VERSION = 42
 # An English side needs a word: a number alone ("70") is a score widget. One-word headings
 # ("Methods" / "方法") are kept; widget lines ("Hot 热度") are left out by is_widget.
 MIN_EN_WORDS = 1
@@ -235,8 +235,8 @@ def _pieces(b: Bead, en: list[Sentence], zh: list[Sentence], first: bool) -> lis
     a new verse (1-2), or where the Chinese runs two sentences together without
     punctuation (2-1; English marks its sentence ends, so one English sentence against
     two Chinese ones is a 1-2 translation, not a run-on, and stays whole). The
-    article's first 1-1 bead may run a title into the first sentence on both
-    sides. The pairs of a divided bead name the same divided sentence."""
+    article's first bead with one English sentence may run a title into its first
+    sentence on both sides (the Chinese then may go on with more sentences). The pairs of a divided bead name the same divided sentence."""
     text_en = " ".join(en[i].text for i in b.src)
     text_zh = "".join(zh[j].text for j in b.tgt)
     if len(b.src) > 1 and len(b.tgt) == 1:
@@ -267,7 +267,7 @@ def _pieces(b: Bead, en: list[Sentence], zh: list[Sentence], first: bool) -> lis
             tgt, text = tgt[1:], pieces[1]
         if out:
             return out + [(b.src, tgt, text, "".join(zh[j].text for j in tgt))]
-    if b.kind == "1-1" and first:
+    if len(b.src) == 1 and first:
         found = split_headline(text_en, text_zh)
         if found:
             return [(b.src, b.tgt, *found[0]), (b.src, b.tgt, *found[1])]

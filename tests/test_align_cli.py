@@ -671,6 +671,25 @@ def test_one_english_sentence_translated_as_two_chinese_sentences_stays_whole(
         pairs.select("en", "zh").rows()
 
 
+def test_a_headline_run_into_a_sentence_translated_as_two_is_divided(tmp_path: Path) -> None:
+    """A news page runs its headline into the first sentence on both sides, and the
+    Chinese translates that sentence as two: the headline still gets its own pair."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "news.txt").write_text(
+        "City council approves new bridge over the river City officials voted on Monday to "
+        "build a new bridge over the river, a project that will cost 40 million dollars and "
+        "take three years to finish.\n\n"
+        "市议会批准在河上修建新桥市议会周一投票决定在河上修建一座新桥。"
+        "该项目将耗资4000万美元，需要三年时间才能完成。\n\n"
+        "The old bridge was closed last year after engineers found cracks in its supports.\n\n"
+        "去年，工程师在旧桥的支撑结构中发现裂缝后，旧桥被关闭。\n", encoding="utf-8")
+    align(src, tmp_path / "out")
+    pairs, _ = read_store(tmp_path / "out")
+    assert has_pair(pairs, "news.txt", "City council approves new bridge over the river",
+                    "市议会批准在河上修建新桥"), pairs.select("en", "zh").rows()
+
+
 def test_a_heading_given_to_the_sentence_before_it_moves_to_the_text_it_heads() -> None:
     """The aligner put "End points" with the sentence before it (a 2-1 bead) while the
     Chinese runs "终点" into the next sentence: the heading joins the next bead."""
