@@ -320,11 +320,16 @@ def _candidates(parts: list[str], tokens: _Tokens, sentence: str, parts_lang: st
     total = sum(len(w) for w in words)
     out = []
     content = max(1, sum(1 for f in feats if f))
+    # A heading run into its sentence: where a headline may end, with no comma before and
+    # not after a capitalised word ("... Sam Shepard's True | West which is ...").
+    run_in = {c for c in headline_ends(sentence) if "," not in sentence[:c] and
+              not sentence[:c].split()[-1][:1].isupper()} if mode == "run_in" else None
     prefix = 0
     for k in range(1, len(words)):
         prefix += len(words[k - 1])
         ratio = prefix / total
-        if not 0.4 * share <= ratio <= min(1.0, 2.5 * share) or ratio >= 0.95:
+        if not 0.4 * share <= ratio <= min(1.0, 2.5 * share) or ratio >= 0.95 or \
+                (run_in is not None and ends[k - 1] not in run_in):
             continue
         head, rest = sentence[:ends[k - 1]], sentence[ends[k - 1]:].lstrip()
         if not _may_cut(mode, head, rest):

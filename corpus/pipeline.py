@@ -27,7 +27,7 @@ from corpus.sentences import split
 
 # Bumped whenever reading, splitting or pairing changes the rows an article gives, so
 # that a re-run does not keep rows made by older code.
-PIPELINE_VERSION = 42
+PIPELINE_VERSION = 43
 # An English side needs a word: a number alone ("70") is a score widget. One-word headings
 # ("Methods" / "方法") are kept; widget lines ("Hot 热度") are left out by is_widget.
 MIN_EN_WORDS = 1
@@ -36,6 +36,8 @@ RUN_ON_MIN_COVERAGE = 0.3  # both pieces of two Chinese sentences run together
 MINOR_SHARE = 0.1  # a language with at most this share of the other's sentences is a guest
 GUEST_MIN_QUALITY = 0.5  # pairs in such an article need at least this quality
 STRANDED_MAX = 0.4  # a 1-1 bead between two left-out sentences needs this similarity
+RUN_IN_MIN_SIMILARITY = 0.4  # a heading divided off an English sentence, with its Chinese
+RUN_IN_TOLERANCE = 0.05  # the similarity the rest of that sentence may lose
 _WORD = re.compile(r"[A-Za-z]+")
 
 
@@ -51,6 +53,7 @@ def pipeline_signature(settings: Settings) -> str:
     return (f"pipeline:{PIPELINE_VERSION}|{settings.signature()}|split:nupunkt+zh-rule|"
             f"min_en_words:{MIN_EN_WORDS}|minor_share:{MINOR_SHARE}|"
             f"guest_min_quality:{GUEST_MIN_QUALITY}|stranded_max:{STRANDED_MAX}|"
+            f"run_in:{RUN_IN_MIN_SIMILARITY},{RUN_IN_TOLERANCE}|"
             f"{QUALITY_SIGNATURE}")
 
 
@@ -170,7 +173,8 @@ def align_article(article: Article, root: Path, settings: Settings) -> tuple[dic
                             [s.para for s in en], [s.para for s in zh], settings) \
         if en and zh else [Bead((i,), ()) for i in range(len(en))] + \
         [Bead((), (j,)) for j in range(len(zh))]
-    beads = _rejoin_left_out(beads, en, zh)
+    run_ins: set[Bead] = set()
+    beads = _rejoin_left_out(beads, en, zh, run_ins)
     beads = [b for k, b in enumerate(beads) if not _stranded(beads, k)]
     source = " + ".join(article.files)
     rows, used_en, used_zh = [], set(), set()
@@ -178,7 +182,7 @@ def align_article(article: Article, root: Path, settings: Settings) -> tuple[dic
     for b in beads:
         if not b.src or not b.tgt:
             continue
-        pieces, first = _pieces(b, en, zh, first), False
+        pieces, first = _pieces(b, en, zh, first, b in run_ins), False
         for src, tgt, text_en, text_zh in pieces:
             if len(_WORD.findall(text_en)) < MIN_EN_WORDS:
                 continue
@@ -227,16 +231,19 @@ def align_article(article: Article, root: Path, settings: Settings) -> tuple[dic
     return doc, rows
 
 
-def _pieces(b: Bead, en: list[Sentence], zh: list[Sentence], first: bool) -> list[
+def _pieces(b: Bead, en: list[Sentence], zh: list[Sentence], first: bool,
+            run_in: bool = False) -> list[
         tuple[tuple[int, ...], tuple[int, ...], str, str]]:
     """The pairs of a bead: usually the bead itself. Where one side has two sentences
     (or a heading and more) and the other runs them into one, two pairs, the other side
     divided where the dictionary agrees: after a headline or heading, at a colon before
     a new verse (1-2), or where the Chinese runs two sentences together without
     punctuation (2-1; English marks its sentence ends, so one English sentence against
-    two Chinese ones is a 1-2 translation, not a run-on, and stays whole). The
+    two Chinese ones is a 1-2 translation, not a run-on, and stays whole, unless
+    ``run_in``: a heading the English runs into its sentence, see ``_runs_in``). The
     article's first bead with one English sentence may run a title into its first
-    sentence on both sides (the Chinese then may go on with more sentences). The pairs of a divided bead name the same divided sentence."""
+    sentence on both sides (the Chinese then may go on with more sentences). The pairs
+    of a divided bead name the same divided sentence."""
     text_en = " ".join(en[i].text for i in b.src)
     text_zh = "".join(zh[j].text for j in b.tgt)
     if len(b.src) > 1 and len(b.tgt) == 1:
@@ -261,6 +268,8 @@ def _pieces(b: Bead, en: list[Sentence], zh: list[Sentence], first: bool) -> lis
                 pieces = split_for([head, rest], text, "zh")
             elif b.kind == "1-2":  # "...freely eat: But of the tree..." / "...随意吃。只是..."
                 pieces = split_for([head, rest], text, "zh", CLAUSE_MIN_COVERAGE, "clause")
+            if pieces is None and run_in:
+                pieces = split_for([head, rest], text, "zh", mode="run_in")
             if not pieces:
                 break
             out.append((b.src, (tgt[0],), pieces[0], head))
@@ -290,13 +299,15 @@ def _return_closing_quotes(rows: list[dict[str, Any]]) -> None:
                 r["pair_id"] = pair_id(r["en"], r["zh"])
 
 
-def _rejoin_left_out(beads: list[Bead], en: list[Sentence], zh: list[Sentence]) -> list[Bead]:
+def _rejoin_left_out(beads: list[Bead], en: list[Sentence], zh: list[Sentence],
+                     run_ins: set[Bead] | None = None) -> list[Bead]:
     """An unpunctuated sentence left out just before a bead with one Chinese sentence (or
     several: a heading and a subheading), or given to the bead before it, is often a
     headline or heading whose translation the other side ran into its next sentence:
     make them one n-1 (or 1-2) bead when that sentence divides convincingly between
     them. So is an English sentence left out after a 1-1 bead whose English closes a
-    quotation and whose Chinese goes on after the closing quote."""
+    quotation and whose Chinese goes on after the closing quote. Beads joined because
+    the English runs a heading into its sentence are added to ``run_ins``."""
     out: list[Bead] = []
     for b in beads:
         prev = out[-1] if out else None
@@ -320,14 +331,42 @@ def _rejoin_left_out(beads: list[Bead], en: list[Sentence], zh: list[Sentence]) 
                 b = Bead(out.pop().src + b.src, b.tgt, b.score)  # "Primary end point"
             out.append(b)
             continue
-        if prev is not None and b.kind == "1-1":
-            if prev.kind == "0-1" and prev.tgt[0] + 1 == b.tgt[0] and \
-                    is_unpunctuated(zh[prev.tgt[0]].text) and split_for(
-                        [zh[prev.tgt[0]].text, zh[b.tgt[0]].text], en[b.src[0]].text, "zh"):
-                out[-1] = Bead(b.src, prev.tgt + b.tgt, b.score)
+        if prev is not None and {b.kind, prev.kind} == {"0-1", "1-1"}:
+            one, left = (prev, b) if prev.src else (b, prev)
+            joined = Bead(one.src, tuple(sorted(one.tgt + left.tgt)), one.score)
+            if joined.tgt[0] + 1 == joined.tgt[1] and (
+                    left is prev and is_unpunctuated(zh[left.tgt[0]].text) and split_for(
+                        [zh[j].text for j in joined.tgt], en[one.src[0]].text, "zh") or
+                    _runs_in(one, left, en, zh)):
+                # A heading left out, run into its sentence on the other side: an
+                # unpunctuated Chinese one before it, or a Chinese one before or after the
+                # English that runs it in ("...blunt visitors Holt's team should ...").
+                out[-1] = joined
+                if run_ins is not None:
+                    run_ins.add(joined)
                 continue
         out.append(b)
     return out
+
+
+def _runs_in(one: Bead, left: Bead, en: list[Sentence], zh: list[Sentence]) -> bool:
+    """True if the English of the 1-1 bead ``one`` runs a heading into its sentence
+    where the Chinese has two, ``left``'s (left out) and ``one``'s: it divides where a
+    headline may end, the left-out sentence gets a translation (embedding similarity
+    RUN_IN_MIN_SIMILARITY or more) and ``one``'s Chinese loses no more than
+    RUN_IN_TOLERANCE of its similarity to what it is paired with."""
+    from align.semantic import similarities
+
+    text = en[one.src[0]].text
+    ordered = sorted([one.tgt[0], left.tgt[0]])
+    found = split_for([zh[j].text for j in ordered], text, "zh", mode="run_in")
+    if found is None:
+        return False
+    mine = found[ordered.index(one.tgt[0])]
+    theirs = found[ordered.index(left.tgt[0])]
+    sims = similarities([(theirs, zh[left.tgt[0]].text), (mine, zh[one.tgt[0]].text),
+                         (text, zh[one.tgt[0]].text)])
+    return sims[0] >= RUN_IN_MIN_SIMILARITY and sims[1] >= sims[2] - RUN_IN_TOLERANCE
 
 
 def _stranded(beads: list[Bead], k: int) -> bool:

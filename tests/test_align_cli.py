@@ -690,6 +690,34 @@ def test_a_headline_run_into_a_sentence_translated_as_two_is_divided(tmp_path: P
                     "市议会批准在河上修建新桥"), pairs.select("en", "zh").rows()
 
 
+def test_a_heading_the_english_runs_into_its_sentence_gets_its_own_pair(tmp_path: Path) -> None:
+    """Mid-article, the English runs a subheading into the next sentence while the Chinese
+    gives each its own sentence: the subheading is divided off, but a sentence translated
+    as two is not cut inside a name ("Sam Shepard's True | West")."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "match.txt").write_text(
+        "The home side won the match by two goals to nothing on Saturday afternoon.\n\n"
+        "主队在周六下午以二比零赢得了比赛。\n\n"
+        "Rangers miss chances against strong hosts Gerrard's team should have scored early, "
+        "with their fast wingers causing the defence many problems.\n\n"
+        "流浪者队错失了战胜强大主队的几次机会。\n\n"
+        "杰拉德的球队本应早早进球，他们的快速边锋给对方防线制造了许多麻烦。\n\n"
+        "From November the actor will star in a revival of Sam Shepard's True West which is "
+        "the story of a film producer and his brother, who is a robber.\n\n"
+        "自十一月份起，这位演员将出演山姆·谢泼德的《真实的西部》。"
+        "《真实的西部》讲述一位电影制片人和他身为强盗的兄弟的故事。\n", encoding="utf-8")
+    align(src, tmp_path / "out")
+    pairs, _ = read_store(tmp_path / "out")
+    rows = pairs.select("en", "zh").rows()
+    assert has_pair(pairs, "match.txt", "Rangers miss chances against strong hosts",
+                    "流浪者队错失了战胜强大主队的几次机会。"), rows
+    assert has_pair(pairs, "match.txt", "Gerrard's team should have scored early, with their "
+                    "fast wingers causing the defence many problems.",
+                    "杰拉德的球队本应早早进球，他们的快速边锋给对方防线制造了许多麻烦。"), rows
+    assert not any(en.endswith("True") for en, _ in rows), rows
+
+
 def test_a_heading_given_to_the_sentence_before_it_moves_to_the_text_it_heads() -> None:
     """The aligner put "End points" with the sentence before it (a 2-1 bead) while the
     Chinese runs "终点" into the next sentence: the heading joins the next bead."""
