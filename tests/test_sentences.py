@@ -6,6 +6,9 @@ from corpus.sentences import split_en, split_zh
 def test_mixed_width_question_and_exclamation_marks_end_one_sentence():
     assert split_zh("又是另一个黑人吗？!纽约一名保姆起诉了一对夫妇。") == [
         "又是另一个黑人吗？!", "纽约一名保姆起诉了一对夫妇。"]
+    # Typeset with a space between the marks, as the Chinese of news_111 is.
+    assert split_zh("又是另一个黑人吗? !纽约一名保姆起诉了一对夫妇。真的吗？ ！") == [
+        "又是另一个黑人吗? !", "纽约一名保姆起诉了一对夫妇。", "真的吗？ ！"]
 
 
 def test_closing_quotes_stay_with_their_sentence():
