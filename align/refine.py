@@ -75,6 +75,7 @@ SENTENCE_OPENERS = tuple("""The A An There It It's In We This That They He She H
     If While According However Researchers Patients Police Officials Experts Scientists
     Doctors People Now Today Yesterday Last Since During""".split())
 _OPENER = re.compile(rf"['\"‘“]?(?:{'|'.join(SENTENCE_OPENERS)})\s")
+_INITIALISM = re.compile(r"(?:[A-Z]\.){2,}")
 
 
 def _opens_sentence(head: str, rest: str) -> bool:
@@ -108,10 +109,13 @@ def headline_ends(sentence: str) -> list[int]:
         if len(colons) > 1 or (colons and colons[0] > 4):
             continue
         last = words[-1].lower().strip("'\"’.")
-        if (last in STOP_WORDS and last not in _PHRASE_FINAL) or last in _VERBS_OF_SAYING \
-                or last in _TITLES:
-            continue  # "... and God divided", "... said Trump was", "President Trump"
         after = sentence[m.end():].split(maxsplit=1)[0]
+        if (last in STOP_WORDS and last not in _PHRASE_FINAL) or last in _VERBS_OF_SAYING \
+                or (last in _TITLES and not _INITIALISM.match(after) and
+                    not _OPENER.match(sentence[m.end():])):
+            # "... and God divided", "... said Trump was", "President Trump"; but "...
+            # for president U.S. Sen. Elizabeth Warren", "... Interior Secretary As ..."
+            continue
         if sentence.count(f"{words[-1]} {after}") > 1:
             continue  # inside a name the sentence repeats ("Thomas Bjorn ... Thomas Bjorn,")
         if m.start() not in out:

@@ -124,6 +124,21 @@ def test_a_headline_may_end_with_a_phrase_final_word_or_before_a_repeated_name()
     assert "Injury|Tennessee" in cuts and "linebacker|Christion" in cuts
 
 
+def test_a_headline_may_end_with_a_title_word_before_an_initialism_or_an_opener():
+    en = ("Senator plans to take a hard look at running for president U.S. Sen. Jane Smith "
+          "says she will take a hard look after the elections.")
+    cuts = [en[:k].split()[-1] + "|" + en[k:].split()[0] for k in headline_ends(en)]
+    assert "president|U.S." in cuts
+    en = ("Navy could blockade exports, says Interior Secretary As outlined in the paper, "
+          "the secretary said the navy could be used.")
+    cuts = [en[:k].split()[-1] + "|" + en[k:].split()[0] for k in headline_ends(en)]
+    assert "Secretary|As" in cuts
+    # Before a name the title goes with it.
+    en = "Rally held in support of President Trump The crowd gathered in the square on Sunday."
+    cuts = [en[:k].split()[-1] + "|" + en[k:].split()[0] for k in headline_ends(en)]
+    assert "President|Trump" not in cuts and "Trump|The" in cuts
+
+
 def test_a_quotation_closing_a_headline_is_not_final_punctuation():
     assert is_unpunctuated("Trump on North Korea talks: 'and then we fell in love'")
     assert is_unpunctuated("Storm Threatens Phoenix (Drought Areas May Benefit)")
