@@ -118,6 +118,9 @@ def headline_ends(sentence: str) -> list[int]:
             continue
         if sentence.count(f"{words[-1]} {after}") > 1:
             continue  # inside a name the sentence repeats ("Thomas Bjorn ... Thomas Bjorn,")
+        if _restart(sentence[m.end():]) is not None:
+            continue  # the rest starts again itself: the headline ends later ("Watch:
+            # Manchester City's | Sergio Aguero navigates ... goal Sergio Aguero and ...")
         if m.start() not in out:
             out.append(m.start())
     return out

@@ -139,6 +139,13 @@ def test_a_headline_may_end_with_a_title_word_before_an_initialism_or_an_opener(
     assert "President|Trump" not in cuts and "Trump|The" in cuts
 
 
+def test_a_headline_does_not_end_where_the_rest_would_start_again_itself():
+    en = ("Watch: Manchester City's Sergio Aguero navigates through entire Brighton defense for "
+          "goal Sergio Aguero and Raheem Sterling dispatched of the Brighton defense on Saturday.")
+    cuts = [en[:k].split()[-1] + "|" + en[k:].split()[0] for k in headline_ends(en)]
+    assert "goal|Sergio" in cuts and "City's|Sergio" not in cuts
+
+
 def test_a_quotation_closing_a_headline_is_not_final_punctuation():
     assert is_unpunctuated("Trump on North Korea talks: 'and then we fell in love'")
     assert is_unpunctuated("Storm Threatens Phoenix (Drought Areas May Benefit)")
