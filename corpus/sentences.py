@@ -83,8 +83,37 @@ def _run_ons(sentence: str) -> list[str]:
         out.append(rest[start:m.end()])
         start = m.end()
     out.append(rest[start:])
-    return head + [p for piece in out for part in _COLON_CLAUSE.split(piece)
-                   for p in _RUN_ON.split(part) if p.strip()]
+    return head + [p for piece in out for part in _colon_clauses(piece)
+                   for p in _split_run_on(part) if p.strip()]
+
+
+def _colon_clauses(text: str) -> list[str]:
+    """``text`` divided where ``_COLON_CLAUSE`` starts a sentence, but not inside a quoted
+    title ('"Just the Funny Parts: And a Few Hard Truths ..."')."""
+    out, start = [], 0
+    for m in _COLON_CLAUSE.finditer(text):
+        if text[start:m.start()].count('"') % 2 == 0:
+            out.append(text[start:m.start()])
+            start = m.end()
+    return out + [text[start:]]
+
+
+# Openers that are nouns: after a capitalised word they end a name ("Louisiana State
+# Police fugitive task force"), not a headline.
+_NOUN_OPENERS = frozenset(
+    "Researchers Patients Police Officials Experts Scientists Doctors People".split())
+
+
+def _split_run_on(text: str) -> list[str]:
+    """``text`` divided where ``_RUN_ON`` finds a heading run into its sentence."""
+    out, start = [], 0
+    for m in _RUN_ON.finditer(text):
+        before, opener = text[start:m.start()].split(), text[m.end():].split(maxsplit=1)[0]
+        if opener in _NOUN_OPENERS and before and before[-1][:1].isupper():
+            continue
+        out.append(text[start:m.start()])
+        start = m.end()
+    return out + [text[start:]]
 
 
 @lru_cache(maxsize=1)
@@ -101,16 +130,19 @@ def _punkt():
 
 
 # Punkt ends a sentence after "U.N." before any capitalised word; before a name-like
-# word ("the U.N. General Assembly") the sentence goes on.
+# word ("the U.N. General Assembly") the sentence goes on. So does it after a title
+# before a name ("Republicans Sens. John Kennedy").
 _INITIALISM_END = re.compile(r"\b(?:[A-Z]\.){2,}$")
+_TITLE_END = re.compile(r"\b(?:Sens?|Reps?|Govs?|Gen|Lt|Col|Sgt|Capt|Cmdr|Adm|Prof|Rev|Drs?|"
+                        r"Mr|Mrs|Ms|Messrs|Hon|Supt|Det)\.$")
 _OPENER_START = re.compile(rf"^(?:{_OPENERS}|I|You|We|They|He|She|It)\b")
 
 
 def _rejoin_initialisms(sentences: list[str]) -> list[str]:
     out: list[str] = []
     for s in sentences:
-        if out and _INITIALISM_END.search(out[-1]) and s[:1].isupper() and \
-                not _OPENER_START.match(s):
+        if out and s[:1].isupper() and (_TITLE_END.search(out[-1]) or (
+                _INITIALISM_END.search(out[-1]) and not _OPENER_START.match(s))):
             out[-1] = f"{out[-1]} {s}"
         else:
             out.append(s)

@@ -75,3 +75,23 @@ def test_a_caption_run_into_the_next_sentence_ends_before_its_opener():
                     "\"Traumatic for both.\"") == [
         "The pump fits inside a nursing bra (Elvie/Mother)",
         "Another commented: \"Traumatic for both.\""]
+
+
+def test_a_title_before_a_name_a_name_ending_in_a_noun_opener_and_a_quoted_colon_go_on():
+    assert split_en('Scott Pelley asked Republicans Sens. John Kennedy and Lindsey Graham '
+                    'whether the FBI could find anything.') == [
+        "Scott Pelley asked Republicans Sens. John Kennedy and Lindsey Graham whether the FBI "
+        "could find anything."]
+    assert split_en("The department is crediting the Louisiana State Police fugitive task force "
+                    "for the arrest.") == [
+        "The department is crediting the Louisiana State Police fugitive task force for the "
+        "arrest."]
+    assert split_en('She is the author of "Just the Funny Parts: And a Few Hard Truths About '
+                    'Hollywood," a memoir.') == [
+        'She is the author of "Just the Funny Parts: And a Few Hard Truths About Hollywood," '
+        'a memoir.']
+    # Still divided: a headline before a noun opener, a verse after a colon.
+    assert split_en("Hospital beds run short in winter Doctors say the wards are full.") == [
+        "Hospital beds run short in winter", "Doctors say the wards are full."]
+    assert split_en("And he called the place Bethel: And Jacob said, I will go.") == [
+        "And he called the place Bethel:", "And Jacob said, I will go."]
