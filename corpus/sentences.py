@@ -10,12 +10,13 @@ from align.refine import SENTENCE_OPENERS
 
 # A Chinese sentence ends at 。！？… (or ASCII !? after Han text, or an ASCII full stop
 # between Han characters: "收视率.其他"), together with any
-# end marks typed after a space ("黑人吗? !", "好的信号。” 。") and the closing quotes
+# end marks typed after it, a space or a closing quote ("黑人吗? !", "好的信号。” 。",
+# "方案。”。", "信息。.") and the closing quotes
 # and brackets that follow. Not at ；: Punkt keeps English sentences
 # whole at ";", and splitting one side only turns 1-1 beads into 1-2 beads.
 _CLOSERS = "”’」』）》)\\]"
-_ZH_END = re.compile(rf"(?:(?:[。！？][。！？!?]*|(?<=[\u4e00-\u9fff])[!?]+)"
-                     rf"(?:[{_CLOSERS}]*\s+[。!?！？]+)*|…+|"
+_ZH_END = re.compile(rf"(?:(?:[。！？][。！？!?.]*|(?<=[\u4e00-\u9fff])[!?]+)"
+                     rf"(?:[{_CLOSERS}]*\s*[。!?！？]+)*|…+|"
                      rf"(?<=[\u4e00-\u9fff])\.(?=\s*[\u4e00-\u9fff“「]))[{_CLOSERS}]*")
 
 

@@ -9,8 +9,8 @@ def test_mixed_width_question_and_exclamation_marks_end_one_sentence():
     # Typeset with a space between the marks, as the Chinese of news_111 is.
     assert split_zh("又是另一个黑人吗? !纽约一名保姆起诉了一对夫妇。真的吗？ ！") == [
         "又是另一个黑人吗? !", "纽约一名保姆起诉了一对夫妇。", "真的吗？ ！"]
-    assert split_zh("这是他输的第二场比赛。 。他说“这是好的信号。” 。") == [
-        "这是他输的第二场比赛。 。", "他说“这是好的信号。” 。"]
+    assert split_zh("这是他输的第二场比赛。 。他说“这是好的信号。” 。没有好方案。”。好的信息。.") == [
+        "这是他输的第二场比赛。 。", "他说“这是好的信号。” 。", "没有好方案。”。", "好的信息。."]
 
 
 def test_closing_quotes_stay_with_their_sentence():
