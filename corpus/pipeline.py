@@ -27,7 +27,7 @@ from corpus.sentences import split
 
 # Bumped whenever reading, splitting or pairing changes the rows an article gives, so
 # that a re-run does not keep rows made by older code.
-PIPELINE_VERSION = 49
+PIPELINE_VERSION = 50
 # An English side needs a word: a number alone ("70") is a score widget. One-word headings
 # ("Methods" / "方法") are kept; widget lines ("Hot 热度") are left out by is_widget.
 MIN_EN_WORDS = 1
@@ -36,6 +36,7 @@ RUN_ON_MIN_COVERAGE = 0.3  # both pieces of two Chinese sentences run together
 MINOR_SHARE = 0.1  # a language with at most this share of the other's sentences is a guest
 GUEST_MIN_QUALITY = 0.5  # pairs in such an article need at least this quality
 STRANDED_MAX = 0.4  # a 1-1 bead between two left-out sentences needs this similarity
+GAP_MIN_SIMILARITY = 0.4  # a left-out sentence of each language between two pairs
 RUN_IN_MIN_SIMILARITY = 0.4  # a heading divided off an English sentence, with its Chinese
 RUN_IN_TOLERANCE = 0.05  # the similarity the rest of that sentence may lose
 _WORD = re.compile(r"[A-Za-z]+")
@@ -53,7 +54,7 @@ def pipeline_signature(settings: Settings) -> str:
     return (f"pipeline:{PIPELINE_VERSION}|{settings.signature()}|split:nupunkt+zh-rule|"
             f"min_en_words:{MIN_EN_WORDS}|minor_share:{MINOR_SHARE}|"
             f"guest_min_quality:{GUEST_MIN_QUALITY}|stranded_max:{STRANDED_MAX}|"
-            f"run_in:{RUN_IN_MIN_SIMILARITY},{RUN_IN_TOLERANCE}|"
+            f"run_in:{RUN_IN_MIN_SIMILARITY},{RUN_IN_TOLERANCE}|gap:{GAP_MIN_SIMILARITY}|"
             f"{QUALITY_SIGNATURE}")
 
 
@@ -176,6 +177,7 @@ def align_article(article: Article, root: Path, settings: Settings) -> tuple[dic
     run_ins: set[Bead] = set()
     beads = _rejoin_left_out(beads, en, zh, run_ins)
     beads = [b for k, b in enumerate(beads) if not _stranded(beads, k)]
+    beads = _fill_gaps(beads, en, zh)
     source = " + ".join(article.files)
     rows, used_en, used_zh = [], set(), set()
     first = True
@@ -367,6 +369,29 @@ def _runs_in(one: Bead, left: Bead, en: list[Sentence], zh: list[Sentence]) -> b
     sims = similarities([(theirs, zh[left.tgt[0]].text), (mine, zh[one.tgt[0]].text),
                          (text, zh[one.tgt[0]].text)])
     return sims[0] >= RUN_IN_MIN_SIMILARITY and sims[1] >= sims[2] - RUN_IN_TOLERANCE
+
+
+def _fill_gaps(beads: list[Bead], en: list[Sentence], zh: list[Sentence]) -> list[Bead]:
+    """One English and one Chinese sentence both left out between two pairs (a short
+    quotation, "Today, there's neither." / "而如今，这两样什么都没有了。") are each
+    other's translation when their embeddings agree (GAP_MIN_SIMILARITY)."""
+    from align.semantic import similarities
+
+    out: list[Bead] = []
+    k = 0
+    while k < len(beads):
+        if 0 < k < len(beads) - 2 and {beads[k].kind, beads[k + 1].kind} == {"1-0", "0-1"} \
+                and all(b.src and b.tgt for b in (beads[k - 1], beads[k + 2])):
+            i = (beads[k].src or beads[k + 1].src)[0]
+            j = (beads[k].tgt or beads[k + 1].tgt)[0]
+            sim = similarities([(en[i].text, zh[j].text)])[0]
+            if sim >= GAP_MIN_SIMILARITY:
+                out.append(Bead((i,), (j,), 0.0))
+                k += 2
+                continue
+        out.append(beads[k])
+        k += 1
+    return out
 
 
 def _stranded(beads: list[Bead], k: int) -> bool:

@@ -814,6 +814,23 @@ def test_a_bracketed_gloss_of_an_english_heading_is_a_repeat_not_a_sentence() ->
     assert repeated == ["（attribute directives）"]
 
 
+def test_one_sentence_of_each_language_left_out_between_two_pairs_pair_if_they_agree() -> None:
+    from align import Bead
+    from corpus.pipeline import Sentence, _fill_gaps
+
+    en = [Sentence(t, k, k) for k, t in enumerate([
+        "Historically there was a bar and a church on every corner.",
+        "Today, there's neither.", "He said the disappearance of bars was understandable."])]
+    zh = [Sentence(t, k, k) for k, t in enumerate([
+        "过去每个角落都有一家酒吧和一座教堂。", "而如今，这两样什么都没有了。", "他说，酒吧的消失情有可原。"])]
+    beads = [Bead((0,), (0,), 0.7), Bead((), (1,)), Bead((1,), ()), Bead((2,), (2,), 0.6)]
+    assert [(b.src, b.tgt) for b in _fill_gaps(beads, en, zh)] == [
+        ((0,), (0,)), ((1,), (1,)), ((2,), (2,))]
+    # Unrelated leftovers stay out.
+    zh[1] = Sentence("请关注我们的微信公众号。", 1, 1)
+    assert _fill_gaps(beads, en, zh) == beads
+
+
 def test_a_weak_pair_between_two_left_out_sentences_is_left_out() -> None:
     from align import Bead
     from corpus.pipeline import _stranded
