@@ -27,7 +27,7 @@ from corpus.sentences import split
 
 # Bumped whenever reading, splitting or pairing changes the rows an article gives, so
 # that a re-run does not keep rows made by older code.
-PIPELINE_VERSION = 50
+PIPELINE_VERSION = 51
 # An English side needs a word: a number alone ("70") is a score widget. One-word headings
 # ("Methods" / "方法") are kept; widget lines ("Hot 热度") are left out by is_widget.
 MIN_EN_WORDS = 1
@@ -372,16 +372,18 @@ def _runs_in(one: Bead, left: Bead, en: list[Sentence], zh: list[Sentence]) -> b
 
 
 def _fill_gaps(beads: list[Bead], en: list[Sentence], zh: list[Sentence]) -> list[Bead]:
-    """One English and one Chinese sentence both left out between two pairs (a short
-    quotation, "Today, there's neither." / "而如今，这两样什么都没有了。") are each
-    other's translation when their embeddings agree (GAP_MIN_SIMILARITY)."""
+    """One English and one Chinese sentence both left out between two pairs, or between
+    a pair and the start or end of the text (a short quotation, "Today, there's
+    neither." / "而如今，这两样什么都没有了。"), are each other's translation when their
+    embeddings agree (GAP_MIN_SIMILARITY)."""
     from align.semantic import similarities
 
     out: list[Bead] = []
     k = 0
     while k < len(beads):
-        if 0 < k < len(beads) - 2 and {beads[k].kind, beads[k + 1].kind} == {"1-0", "0-1"} \
-                and all(b.src and b.tgt for b in (beads[k - 1], beads[k + 2])):
+        around = beads[max(k - 1, 0):k] + beads[k + 2:k + 3]  # a pair or the text's edge
+        if k + 1 < len(beads) and {beads[k].kind, beads[k + 1].kind} == {"1-0", "0-1"} \
+                and around and all(b.src and b.tgt for b in around):
             i = (beads[k].src or beads[k + 1].src)[0]
             j = (beads[k].tgt or beads[k + 1].tgt)[0]
             sim = similarities([(en[i].text, zh[j].text)])[0]

@@ -826,8 +826,12 @@ def test_one_sentence_of_each_language_left_out_between_two_pairs_pair_if_they_a
     beads = [Bead((0,), (0,), 0.7), Bead((), (1,)), Bead((1,), ()), Bead((2,), (2,), 0.6)]
     assert [(b.src, b.tgt) for b in _fill_gaps(beads, en, zh)] == [
         ((0,), (0,)), ((1,), (1,)), ((2,), (2,))]
+    # So are the last two, after the last pair.
+    beads = [Bead((0,), (0,), 0.7), Bead((1,), (1,), 0.6), Bead((), (2,)), Bead((2,), ())]
+    assert [(b.src, b.tgt) for b in _fill_gaps(beads, en, zh)] == [
+        ((0,), (0,)), ((1,), (1,)), ((2,), (2,))]
     # Unrelated leftovers stay out.
-    zh[1] = Sentence("请关注我们的微信公众号。", 1, 1)
+    zh[2] = Sentence("请关注我们的微信公众号。", 2, 2)
     assert _fill_gaps(beads, en, zh) == beads
 
 
