@@ -27,7 +27,7 @@ from corpus.sentences import split
 
 # Bumped whenever reading, splitting or pairing changes the rows an article gives, so
 # that a re-run does not keep rows made by older code.
-PIPELINE_VERSION = 51
+PIPELINE_VERSION = 52
 # An English side needs a word: a number alone ("70") is a score widget. One-word headings
 # ("Methods" / "方法") are kept; widget lines ("Hot 热度") are left out by is_widget.
 MIN_EN_WORDS = 1
@@ -36,7 +36,8 @@ RUN_ON_MIN_COVERAGE = 0.3  # both pieces of two Chinese sentences run together
 MINOR_SHARE = 0.1  # a language with at most this share of the other's sentences is a guest
 GUEST_MIN_QUALITY = 0.5  # pairs in such an article need at least this quality
 STRANDED_MAX = 0.4  # a 1-1 bead between two left-out sentences needs this similarity
-GAP_MIN_SIMILARITY = 0.4  # a left-out sentence of each language between two pairs
+GAP_MAX = 3  # sentences of each language left out between two pairs, paired in order
+GAP_MIN_SIMILARITY = 0.2  # if every pair's embeddings are at least this similar
 RUN_IN_MIN_SIMILARITY = 0.4  # a heading divided off an English sentence, with its Chinese
 RUN_IN_TOLERANCE = 0.05  # the similarity the rest of that sentence may lose
 _WORD = re.compile(r"[A-Za-z]+")
@@ -54,7 +55,8 @@ def pipeline_signature(settings: Settings) -> str:
     return (f"pipeline:{PIPELINE_VERSION}|{settings.signature()}|split:nupunkt+zh-rule|"
             f"min_en_words:{MIN_EN_WORDS}|minor_share:{MINOR_SHARE}|"
             f"guest_min_quality:{GUEST_MIN_QUALITY}|stranded_max:{STRANDED_MAX}|"
-            f"run_in:{RUN_IN_MIN_SIMILARITY},{RUN_IN_TOLERANCE}|gap:{GAP_MIN_SIMILARITY}|"
+            f"run_in:{RUN_IN_MIN_SIMILARITY},{RUN_IN_TOLERANCE}|"
+            f"gap:{GAP_MAX},{GAP_MIN_SIMILARITY}|"
             f"{QUALITY_SIGNATURE}")
 
 
@@ -372,27 +374,29 @@ def _runs_in(one: Bead, left: Bead, en: list[Sentence], zh: list[Sentence]) -> b
 
 
 def _fill_gaps(beads: list[Bead], en: list[Sentence], zh: list[Sentence]) -> list[Bead]:
-    """One English and one Chinese sentence both left out between two pairs, or between
-    a pair and the start or end of the text (a short quotation, "Today, there's
-    neither." / "而如今，这两样什么都没有了。"), are each other's translation when their
-    embeddings agree (GAP_MIN_SIMILARITY)."""
+    """Sentences left out between two pairs, or between a pair and the start or end of
+    the text, as many English as Chinese (up to GAP_MAX of each: a short quotation,
+    "Today, there's neither." / "而如今，这两样什么都没有了。"; two headings), are each
+    other's translations in order when every such pair's embeddings agree
+    (GAP_MIN_SIMILARITY)."""
     from align.semantic import similarities
 
     out: list[Bead] = []
     k = 0
     while k < len(beads):
-        around = beads[max(k - 1, 0):k] + beads[k + 2:k + 3]  # a pair or the text's edge
-        if k + 1 < len(beads) and {beads[k].kind, beads[k + 1].kind} == {"1-0", "0-1"} \
-                and around and all(b.src and b.tgt for b in around):
-            i = (beads[k].src or beads[k + 1].src)[0]
-            j = (beads[k].tgt or beads[k + 1].tgt)[0]
-            sim = similarities([(en[i].text, zh[j].text)])[0]
-            if sim >= GAP_MIN_SIMILARITY:
-                out.append(Bead((i,), (j,), 0.0))
-                k += 2
+        end = k
+        while end < len(beads) and not (beads[end].src and beads[end].tgt):
+            end += 1
+        src = [i for b in beads[k:end] for i in b.src]
+        tgt = [j for b in beads[k:end] for j in b.tgt]
+        if end > k and 0 < len(src) == len(tgt) <= GAP_MAX and (k > 0 or end < len(beads)):
+            sims = similarities([(en[i].text, zh[j].text) for i, j in zip(src, tgt)])
+            if min(sims) >= GAP_MIN_SIMILARITY:
+                out += [Bead((i,), (j,), 0.0) for i, j in zip(src, tgt)]
+                k = end
                 continue
-        out.append(beads[k])
-        k += 1
+        out += beads[k:max(end, k + 1)]
+        k = max(end, k + 1)
     return out
 
 

@@ -814,7 +814,7 @@ def test_a_bracketed_gloss_of_an_english_heading_is_a_repeat_not_a_sentence() ->
     assert repeated == ["（attribute directives）"]
 
 
-def test_one_sentence_of_each_language_left_out_between_two_pairs_pair_if_they_agree() -> None:
+def test_sentences_left_out_between_two_pairs_as_many_of_each_pair_if_they_agree() -> None:
     from align import Bead
     from corpus.pipeline import Sentence, _fill_gaps
 
@@ -832,6 +832,17 @@ def test_one_sentence_of_each_language_left_out_between_two_pairs_pair_if_they_a
         ((0,), (0,)), ((1,), (1,)), ((2,), (2,))]
     # Unrelated leftovers stay out.
     zh[2] = Sentence("请关注我们的微信公众号。", 2, 2)
+    assert _fill_gaps(beads, en, zh) == beads
+    # Two headings of each language, in order; not one of each side unequal in number.
+    en = [Sentence(t, k, k) for k, t in enumerate([
+        "The hook runs once.", "Purpose", "Timing", "It runs after the first change."])]
+    zh = [Sentence(t, k, k) for k, t in enumerate(["这个钩子只运行一次。", "用途", "时机", "它在第一次变更之后运行。"])]
+    beads = [Bead((0,), (0,), 0.7), Bead((1,), ()), Bead((2,), ()), Bead((), (1,)),
+             Bead((), (2,)), Bead((3,), (3,), 0.6)]
+    assert [(b.src, b.tgt) for b in _fill_gaps(beads, en, zh)] == [
+        ((0,), (0,)), ((1,), (1,)), ((2,), (2,)), ((3,), (3,))]
+    beads = [Bead((0,), (0,), 0.7), Bead((1,), ()), Bead((2,), ()), Bead((), (1,)),
+             Bead((3,), (2,), 0.6)]
     assert _fill_gaps(beads, en, zh) == beads
 
 
