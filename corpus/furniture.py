@@ -22,13 +22,16 @@ _EN = (
     r"advertisement|sponsored(?: content)?", r"related (?:articles|posts|stories|reading)",
     r"(?:previous|next) (?:article|post|page|story)", r"print(?: this (?:article|page))?",
     r"(?:subscribe|follow us)(?: on \w+)?", r"all rights reserved",
+    r"(?:subscribe|sign up) (?:to|for) (?:our|the) (?:newsletter|mailing list|channel)",
+    r"hot", r"(?:english|chinese) (?:version|translation)",
     r"disclaimer", r"tags?", r"loading\.*",
 )
 _ZH = (
     r"分享(?:到|至)?(?:微信|微博|朋友圈|QQ|QQ空间|好友)?", r"阅读(?:原文|全文|更多)", r"查看(?:原文|全文|更多)",
     r"(?:发表|写|添加)评论", r"返回(?:顶部|首页)", r"广告|赞助内容", r"相关(?:文章|阅读|新闻|推荐)",
-    r"(?:上|下)一(?:篇|页)", r"打印(?:本文|本页)?", r"(?:订阅|关注我们)", r"版权所有", r"免责声明",
-    r"标签", r"加载中\.*",
+    r"(?:上|下)一(?:篇|页)", r"打印(?:本文|本页)?", r"(?:点击)?(?:订阅|关注)(?:我们|本号|公众号)?",
+    r"版权所有", r"免责声明(?:[:：]本文仅供参考。?)?", r"(?:责任)?编辑[:：]\s*\w{1,6}", r"热度",
+    r"【?(?:中文|英文)(?:翻译|版)?】?", r"标签", r"加载中\.*",
 )
 _FURNITURE = re.compile(
     rf"^{_COUNT}?\s*(?:{'|'.join(_EN + _ZH)})\s*[:：]?\s*{_COUNT}?$"
