@@ -174,10 +174,8 @@ def test_island_round_trips_text_that_tries_to_close_it(
 
 def test_unaligned_text_and_documents_without_pairs_are_in_the_page(page: Path) -> None:
     docs = {d["id"]: d for d in island(page.read_text(encoding="utf-8"))["docs"]}
-    assert docs["partial.txt"]["unaligned_zh"][:2] == [
-        "Science News 科学资讯 3h ago Updated 20m ago 更新于 20分钟前 41",
-        "Hot 热度",
-    ]
+    assert {"Science News 科学资讯 3h ago Updated 20m ago 更新于 20分钟前 41",
+            "Hot 热度"} <= set(docs["partial.txt"]["unaligned_zh"])
     assert docs["broken.txt"]["status"] == "error"
     assert "binary" in docs["broken.txt"]["reason"]
     assert docs["chinese_only.txt"]["pairs"] == 0
