@@ -27,7 +27,7 @@ from corpus.sentences import split
 
 # Bumped whenever reading, splitting or pairing changes the rows an article gives, so
 # that a re-run does not keep rows made by older code.
-PIPELINE_VERSION = 53
+PIPELINE_VERSION = 54
 # An English side needs a word: a number alone ("70") is a score widget. One-word headings
 # ("Methods" / "方法") are kept; widget lines ("Hot 热度") are left out by is_widget.
 MIN_EN_WORDS = 1
@@ -38,6 +38,7 @@ GUEST_MIN_QUALITY = 0.5  # pairs in such an article need at least this quality
 STRANDED_MAX = 0.4  # a 1-1 bead between two left-out sentences needs this similarity
 GAP_MAX = 3  # sentences of each language left out between two pairs, paired in order
 GAP_MIN_SIMILARITY = 0.2  # if every pair's embeddings are at least this similar
+GAP_MARGIN = 0.15  # and one Chinese sentence's English this much more than any other
 RUN_IN_MIN_SIMILARITY = 0.4  # a heading divided off an English sentence, with its Chinese
 RUN_IN_TOLERANCE = 0.05  # the similarity the rest of that sentence may lose
 _WORD = re.compile(r"[A-Za-z]+")
@@ -56,7 +57,7 @@ def pipeline_signature(settings: Settings) -> str:
             f"min_en_words:{MIN_EN_WORDS}|minor_share:{MINOR_SHARE}|"
             f"guest_min_quality:{GUEST_MIN_QUALITY}|stranded_max:{STRANDED_MAX}|"
             f"run_in:{RUN_IN_MIN_SIMILARITY},{RUN_IN_TOLERANCE}|"
-            f"gap:{GAP_MAX},{GAP_MIN_SIMILARITY}|"
+            f"gap:{GAP_MAX},{GAP_MIN_SIMILARITY},{GAP_MARGIN}|"
             f"{QUALITY_SIGNATURE}")
 
 
@@ -178,7 +179,8 @@ def align_article(article: Article, root: Path, settings: Settings) -> tuple[dic
         [Bead((), (j,)) for j in range(len(zh))]
     run_ins: set[Bead] = set()
     beads = _rejoin_left_out(beads, en, zh, run_ins)
-    beads = [b for k, b in enumerate(beads) if not _stranded(beads, k)]
+    beads = [left for k, b in enumerate(beads) for left in (
+        [Bead(b.src, ()), Bead((), b.tgt)] if _stranded(beads, k) else [b])]
     beads = _fill_gaps(beads, en, zh)
     source = " + ".join(article.files)
     rows, used_en, used_zh = [], set(), set()
@@ -375,10 +377,12 @@ def _runs_in(one: Bead, left: Bead, en: list[Sentence], zh: list[Sentence]) -> b
 
 def _fill_gaps(beads: list[Bead], en: list[Sentence], zh: list[Sentence]) -> list[Bead]:
     """Sentences left out between two pairs, or between a pair and the start or end of
-    the text, as many English as Chinese (up to GAP_MAX of each: a short quotation,
-    "Today, there's neither." / "而如今，这两样什么都没有了。"; two headings), are each
-    other's translations in order when every such pair's embeddings agree
-    (GAP_MIN_SIMILARITY)."""
+    the text, are translations the aligner missed when their embeddings agree: as many
+    English as Chinese (up to GAP_MAX of each: a short quotation, "Today, there's
+    neither." / "而如今，这两样什么都没有了。"; two headings) in order, each pair
+    GAP_MIN_SIMILARITY similar or more; one Chinese sentence among several English ones
+    (the edge of an untranslated stretch) with the English one that is that similar and
+    GAP_MARGIN more similar than any other."""
     from align.semantic import similarities
 
     out: list[Bead] = []
@@ -389,12 +393,23 @@ def _fill_gaps(beads: list[Bead], en: list[Sentence], zh: list[Sentence]) -> lis
             end += 1
         src = [i for b in beads[k:end] for i in b.src]
         tgt = [j for b in beads[k:end] for j in b.tgt]
-        if end > k and 0 < len(src) == len(tgt) <= GAP_MAX and (k > 0 or end < len(beads)):
-            sims = similarities([(en[i].text, zh[j].text) for i, j in zip(src, tgt)])
-            if min(sims) >= GAP_MIN_SIMILARITY:
-                out += [Bead((i,), (j,), 0.0) for i, j in zip(src, tgt)]
-                k = end
-                continue
+        found: list[Bead] = []
+        if end > k and tgt and (k > 0 or end < len(beads)):
+            if len(src) == len(tgt) <= GAP_MAX:
+                sims = similarities([(en[i].text, zh[j].text) for i, j in zip(src, tgt)])
+                if min(sims) >= GAP_MIN_SIMILARITY:
+                    found = [Bead((i,), (j,), 0.0) for i, j in zip(src, tgt)]
+            elif len(tgt) == 1 and len(src) > 1:
+                sims = similarities([(en[i].text, zh[tgt[0]].text) for i in src])
+                best, second = sorted(sims, reverse=True)[:2]
+                if best >= GAP_MIN_SIMILARITY and best >= second + GAP_MARGIN:
+                    i = src[sims.index(best)]
+                    found = [Bead((m,), ()) for m in src if m < i] + [Bead((i,), (tgt[0],), 0.0)] + \
+                        [Bead((m,), ()) for m in src if m > i]
+        if found:
+            out += found
+            k = end
+            continue
         out += beads[k:max(end, k + 1)]
         k = max(end, k + 1)
     return out

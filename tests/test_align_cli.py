@@ -833,7 +833,8 @@ def test_sentences_left_out_between_two_pairs_as_many_of_each_pair_if_they_agree
     # Unrelated leftovers stay out.
     zh[2] = Sentence("请关注我们的微信公众号。", 2, 2)
     assert _fill_gaps(beads, en, zh) == beads
-    # Two headings of each language, in order; not one of each side unequal in number.
+    # Two headings of each language, in order; of two English and one Chinese, the one
+    # the Chinese translates.
     en = [Sentence(t, k, k) for k, t in enumerate([
         "The hook runs once.", "Purpose", "Timing", "It runs after the first change."])]
     zh = [Sentence(t, k, k) for k, t in enumerate(["这个钩子只运行一次。", "用途", "时机", "它在第一次变更之后运行。"])]
@@ -842,8 +843,29 @@ def test_sentences_left_out_between_two_pairs_as_many_of_each_pair_if_they_agree
     assert [(b.src, b.tgt) for b in _fill_gaps(beads, en, zh)] == [
         ((0,), (0,)), ((1,), (1,)), ((2,), (2,)), ((3,), (3,))]
     beads = [Bead((0,), (0,), 0.7), Bead((1,), ()), Bead((2,), ()), Bead((), (1,)),
-             Bead((3,), (2,), 0.6)]
-    assert _fill_gaps(beads, en, zh) == beads
+             Bead((3,), (3,), 0.6)]
+    assert [(b.src, b.tgt) for b in _fill_gaps(beads, en, zh)] == [
+        ((0,), (0,)), ((1,), (1,)), ((2,), ()), ((3,), (3,))]
+
+
+def test_a_chinese_sentence_left_out_among_english_ones_pairs_with_the_one_it_translates(
+        ) -> None:
+    """At the edge of an untranslated stretch, one Chinese sentence and several English
+    ones are left out: the English one whose embedding stands out is its pair."""
+    from align import Bead
+    from corpus.pipeline import Sentence, _fill_gaps
+
+    en = [Sentence(t, k, 0) for k, t in enumerate([
+        "They want to be famous by saying my name.",
+        'I am a happy man and all good," the player added, smiling.',
+        "His lawyers are preparing to sue the magazine over the report.",
+        "The lawyer said the player would seek compensation for damages."])]
+    zh = [Sentence(t, k, 0) for k, t in enumerate([
+        "他们想通过说出我的名字出名。", "我是一个乐观的人，一切如常，”该球员笑着补充道。"])]
+    beads = [Bead((0,), (0,), 0.6), Bead((1,), ()), Bead((2,), ()), Bead((3,), ()),
+             Bead((), (1,))]
+    assert [(b.src, b.tgt) for b in _fill_gaps(beads, en, zh)] == [
+        ((0,), (0,)), ((1,), (1,)), ((2,), ()), ((3,), ())]
 
 
 def test_a_weak_pair_between_two_left_out_sentences_is_left_out() -> None:
