@@ -27,7 +27,7 @@ from corpus.sentences import split
 
 # Bumped whenever reading, splitting or pairing changes the rows an article gives, so
 # that a re-run does not keep rows made by older code.
-PIPELINE_VERSION = 54
+PIPELINE_VERSION = 55
 # An English side needs a word: a number alone ("70") is a score widget. One-word headings
 # ("Methods" / "方法") are kept; widget lines ("Hot 热度") are left out by is_widget.
 MIN_EN_WORDS = 1
@@ -380,8 +380,8 @@ def _fill_gaps(beads: list[Bead], en: list[Sentence], zh: list[Sentence]) -> lis
     the text, are translations the aligner missed when their embeddings agree: as many
     English as Chinese (up to GAP_MAX of each: a short quotation, "Today, there's
     neither." / "而如今，这两样什么都没有了。"; two headings) in order, each pair
-    GAP_MIN_SIMILARITY similar or more; one Chinese sentence among several English ones
-    (the edge of an untranslated stretch) with the English one that is that similar and
+    GAP_MIN_SIMILARITY similar or more; one sentence among several of the other language
+    (the edge of an untranslated stretch) with the one that is that similar and
     GAP_MARGIN more similar than any other."""
     from align.semantic import similarities
 
@@ -399,13 +399,15 @@ def _fill_gaps(beads: list[Bead], en: list[Sentence], zh: list[Sentence]) -> lis
                 sims = similarities([(en[i].text, zh[j].text) for i, j in zip(src, tgt)])
                 if min(sims) >= GAP_MIN_SIMILARITY:
                     found = [Bead((i,), (j,), 0.0) for i, j in zip(src, tgt)]
-            elif len(tgt) == 1 and len(src) > 1:
-                sims = similarities([(en[i].text, zh[tgt[0]].text) for i in src])
+            elif min(len(src), len(tgt)) == 1:
+                sims = similarities([(en[i].text, zh[j].text) for i in src for j in tgt])
                 best, second = sorted(sims, reverse=True)[:2]
                 if best >= GAP_MIN_SIMILARITY and best >= second + GAP_MARGIN:
-                    i = src[sims.index(best)]
-                    found = [Bead((m,), ()) for m in src if m < i] + [Bead((i,), (tgt[0],), 0.0)] + \
-                        [Bead((m,), ()) for m in src if m > i]
+                    i, j = [(i, j) for i in src for j in tgt][sims.index(best)]
+                    found = [Bead((m,), ()) for m in src if m < i] + \
+                        [Bead((), (m,)) for m in tgt if m < j] + [Bead((i,), (j,), 0.0)] + \
+                        [Bead((m,), ()) for m in src if m > i] + \
+                        [Bead((), (m,)) for m in tgt if m > j]
         if found:
             out += found
             k = end

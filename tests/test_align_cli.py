@@ -848,7 +848,7 @@ def test_sentences_left_out_between_two_pairs_as_many_of_each_pair_if_they_agree
         ((0,), (0,)), ((1,), (1,)), ((2,), ()), ((3,), (3,))]
 
 
-def test_a_chinese_sentence_left_out_among_english_ones_pairs_with_the_one_it_translates(
+def test_one_sentence_left_out_among_several_of_the_other_language_pairs_with_its_own(
         ) -> None:
     """At the edge of an untranslated stretch, one Chinese sentence and several English
     ones are left out: the English one whose embedding stands out is its pair."""
@@ -866,6 +866,12 @@ def test_a_chinese_sentence_left_out_among_english_ones_pairs_with_the_one_it_tr
              Bead((), (1,))]
     assert [(b.src, b.tgt) for b in _fill_gaps(beads, en, zh)] == [
         ((0,), (0,)), ((1,), (1,)), ((2,), ()), ((3,), ())]
+    # And one English sentence among several Chinese ones.
+    en, zh = en[:2], zh + [Sentence("律师们正准备就该报道起诉这家杂志。", 2, 0)]
+    zh[1], zh[2] = zh[2], Sentence(zh[1].text, 2, 0)
+    beads = [Bead((0,), (0,), 0.6), Bead((), (1,)), Bead((1,), ()), Bead((), (2,))]
+    assert [(b.src, b.tgt) for b in _fill_gaps(beads, en, zh)] == [
+        ((0,), (0,)), ((), (1,)), ((1,), (2,))]
 
 
 def test_a_weak_pair_between_two_left_out_sentences_is_left_out() -> None:
