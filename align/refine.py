@@ -76,6 +76,8 @@ SENTENCE_OPENERS = tuple("""The A An There It It's In We This That They He She H
     Doctors People Now Today Yesterday Last Since During""".split())
 _OPENER = re.compile(rf"['\"‘“]?(?:{'|'.join(SENTENCE_OPENERS)})\s")
 _INITIALISM = re.compile(r"(?:[A-Z]\.){2,}")
+# A headline's closing attribution: "..., says Foreign Minister", "... - Interior Secretary".
+_ATTRIBUTION = re.compile(r"(?:\bsays|\bsaid|\s[-–—])\s+(?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’.-]*$")
 
 
 def _opens_sentence(head: str, rest: str) -> bool:
@@ -112,7 +114,7 @@ def headline_ends(sentence: str) -> list[int]:
         after = sentence[m.end():].split(maxsplit=1)[0]
         if (last in STOP_WORDS and last not in _PHRASE_FINAL) or last in _VERBS_OF_SAYING \
                 or (last in _TITLES and not _INITIALISM.match(after) and
-                    not _OPENER.match(sentence[m.end():])):
+                    not _OPENER.match(sentence[m.end():]) and not _ATTRIBUTION.search(head)):
             # "... and God divided", "... said Trump was", "President Trump"; but "...
             # for president U.S. Sen. Elizabeth Warren", "... Interior Secretary As ..."
             continue

@@ -124,7 +124,7 @@ def test_a_headline_may_end_with_a_phrase_final_word_or_before_a_repeated_name()
     assert "Injury|Tennessee" in cuts and "linebacker|Christion" in cuts
 
 
-def test_a_headline_may_end_with_a_title_word_before_an_initialism_or_an_opener():
+def test_a_headline_may_end_with_a_title_word_before_an_initialism_an_opener_or_as_attribution():
     en = ("Senator plans to take a hard look at running for president U.S. Sen. Jane Smith "
           "says she will take a hard look after the elections.")
     cuts = [en[:k].split()[-1] + "|" + en[k:].split()[0] for k in headline_ends(en)]
@@ -133,6 +133,15 @@ def test_a_headline_may_end_with_a_title_word_before_an_initialism_or_an_opener(
           "the secretary said the navy could be used.")
     cuts = [en[:k].split()[-1] + "|" + en[k:].split()[0] for k in headline_ends(en)]
     assert "Secretary|As" in cuts
+    # So may an attribution closing the headline, whatever follows.
+    en = ("Syria 'ready' for refugees to return, says Foreign Minister Syria says it is ready "
+          "for the voluntary return of refugees.")
+    cuts = [en[:k].split()[-1] + "|" + en[k:].split()[0] for k in headline_ends(en)]
+    assert "Minister|Syria" in cuts
+    en = ("US could use Navy to hamper Russian energy exports - Interior Secretary Washington "
+          "can resort to its Navy if necessary, the secretary said.")
+    cuts = [en[:k].split()[-1] + "|" + en[k:].split()[0] for k in headline_ends(en)]
+    assert "Secretary|Washington" in cuts
     # Before a name the title goes with it.
     en = "Rally held in support of President Trump The crowd gathered in the square on Sunday."
     cuts = [en[:k].split()[-1] + "|" + en[k:].split()[0] for k in headline_ends(en)]
