@@ -118,8 +118,8 @@ def headline_ends(sentence: str) -> list[int]:
             # "... and God divided", "... said Trump was", "President Trump"; but "...
             # for president U.S. Sen. Elizabeth Warren", "... Interior Secretary As ..."
             continue
-        if sentence.count(f"{words[-1]} {after}") > 1:
-            continue  # inside a name the sentence repeats ("Thomas Bjorn ... Thomas Bjorn,")
+        if sentence.lower().count(f"{words[-1]} {after}".lower()) > 1:
+            continue  # inside a name the sentence repeats ("NIGEL FARAGE ... Nigel Farage")
         if _restart(sentence[m.end():]) is not None:
             continue  # the rest starts again itself: the headline ends later ("Watch:
             # Manchester City's | Sergio Aguero navigates ... goal Sergio Aguero and ...")

@@ -110,6 +110,10 @@ def test_a_headline_does_not_end_inside_a_name_the_sentence_repeats():
           "European captain, knows from experience that a lead can vanish.")
     cuts = [en[:k].split()[-1] + "|" + en[k:].split()[0] for k in headline_ends(en)]
     assert "disappear|Thomas" in cuts and "Thomas|Bjorn" not in cuts
+    en = ("Tory MP says NIGEL FARAGE should be put in charge of Brexit negotiations Nigel "
+          "Farage should lead the talks, a Conservative backbencher told the march.")
+    cuts = [en[:k].split()[-1] + "|" + en[k:].split()[0] for k in headline_ends(en)]
+    assert "negotiations|Nigel" in cuts and "Nigel|Farage" not in cuts
 
 
 def test_a_headline_may_end_with_a_phrase_final_word_or_before_a_repeated_name():
