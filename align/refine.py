@@ -61,7 +61,8 @@ _VERBS_OF_SAYING = {"said", "says", "told", "asked", "added", "wrote", "called",
 _TITLES = {"president", "minister", "senator", "judge", "king", "queen", "prince", "general",
            "secretary", "governor", "mayor", "chancellor", "professor", "dr", "mr", "mrs", "ms",
            "sir", "lord", "pope", "chairman", "director", "coach", "captain", "officer"}
-_BEFORE_CAPITAL = re.compile(r"(?<=[A-Za-z0-9'’\")%])\s+(?=['\"‘“]?[A-Z0-9])")
+# Not before a number: news sentences do not open with one ("China reports | 14% surge").
+_BEFORE_CAPITAL = re.compile(r"(?<=[A-Za-z0-9'’\")%])\s+(?=['\"‘“]?[A-Z])")
 _SENTENCE_END = re.compile(r"(?!vs\.)[a-z]{2}[.!?]\s|[!?]\s|[;；]")
 # Stop words a headline may end with ("... yet again", "... Then Backed Off", "... near you").
 _PHRASE_FINAL = frozenset("""again off out up down over you ye them him her me it us there
@@ -94,7 +95,7 @@ def _opens_sentence(head: str, rest: str) -> bool:
 
 def headline_ends(sentence: str) -> list[int]:
     """Offsets where an English headline of 3 to 25 words may end inside ``sentence``:
-    an unpunctuated word followed by a capitalised word or a number, and the rest a
+    an unpunctuated word followed by a capitalised word, and the rest a
     sentence of 4 words or more with its final punctuation. A headline holds no sentence
     end and at most one colon, after a short label ("Watch: ...")."""
     restart = _restart(sentence)

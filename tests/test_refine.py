@@ -159,6 +159,13 @@ def test_a_headline_does_not_end_where_the_rest_would_start_again_itself():
     assert "goal|Sergio" in cuts and "City's|Sergio" not in cuts
 
 
+def test_a_headline_does_not_end_before_a_number():
+    en = ("HIV/Aids: China reports 14% surge in new cases China has announced a 14% jump in "
+          "the number of its citizens who are living with HIV and Aids.")
+    cuts = [en[:k].split()[-1] + "|" + en[k:].split()[0] for k in headline_ends(en)]
+    assert "cases|China" in cuts and "reports|14%" not in cuts
+
+
 def test_a_quotation_closing_a_headline_is_not_final_punctuation():
     assert is_unpunctuated("Trump on North Korea talks: 'and then we fell in love'")
     assert is_unpunctuated("Storm Threatens Phoenix (Drought Areas May Benefit)")
