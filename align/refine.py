@@ -154,7 +154,10 @@ def split_for(parts: list[str], sentence: str, parts_lang: str = "en",
         or semicolon followed by a capital letter (in English, where a new verse or
         quotation starts); ``run_on``: anywhere, but only if the dictionary's best cut is
         not at punctuation nor within two characters of it (two sentences run together
-        without it, rather than joined by a comma as translators do). First, though, where
+        without it, rather than joined by a comma as translators do); ``comma``: only
+        right after a comma (two translations joined by one); ``run_in`` (``parts`` in
+        Chinese): only where a headline may end in the English, with no comma before it
+        nor a capitalised word right before it. First, though, where
         a quote or bracket marks the end or start of a translation (``_marks``), the cut
         falls there if it can (``quote_end``: only at a closing quote).
     :return: the two pieces, or None when no division is convincing.
@@ -373,6 +376,8 @@ def _may_cut(mode: str, head: str, rest: str) -> bool:
         return False  # a piece never starts with punctuation
     if mode == "run_on":
         return _balanced(head)
+    if mode == "comma":
+        return head.rstrip().endswith(("，", ",")) and _balanced(head)
     if mode == "bracket_end":
         return head.rstrip()[-1:] in ")）"
     if mode == "quote_end":

@@ -27,12 +27,13 @@ from corpus.sentences import split
 
 # Bumped whenever reading, splitting or pairing changes the rows an article gives, so
 # that a re-run does not keep rows made by older code.
-PIPELINE_VERSION = 58
+PIPELINE_VERSION = 59
 # An English side needs a word: a number alone ("70") is a score widget. One-word headings
 # ("Methods" / "方法") are kept; widget lines ("Hot 热度") are left out by is_widget.
 MIN_EN_WORDS = 1
 CLAUSE_MIN_COVERAGE = 0.15  # both pieces of a sentence divided at a colon
 RUN_ON_MIN_COVERAGE = 0.3  # both pieces of two Chinese sentences run together
+COMMA_MIN_COVERAGE = 0.1  # both pieces of two translations joined by a comma
 MINOR_SHARE = 0.1  # a language with at most this share of the other's sentences is a guest
 GUEST_MIN_QUALITY = 0.5  # pairs in such an article need at least this quality
 STRANDED_MAX = 0.4  # a 1-1 bead between two left-out sentences needs this similarity
@@ -257,6 +258,8 @@ def _pieces(b: Bead, en: list[Sentence], zh: list[Sentence], first: bool,
         while len(src) > 1:  # "Abstract" + "Background" + a sentence / "摘要背景背景..."
             head, rest = en[src[0]].text, " ".join(en[i].text for i in src[1:])
             pieces = split_for([head, rest], text, "en") if is_unpunctuated(head) else None
+            if pieces is None and run_in:  # joined by _rejoin_left_out for its comma
+                pieces = _comma_joined([head, rest], text)
             if pieces is None and b.kind == "2-1":
                 pieces = split_for([head, rest], text, "en", RUN_ON_MIN_COVERAGE, "run_on")
             if not pieces:
@@ -324,6 +327,15 @@ def _rejoin_left_out(beads: list[Bead], en: list[Sentence], zh: list[Sentence],
             # The sentence after a quotation, left out while its translation follows the
             # Chinese closing quote ("...的声音”埃文斯：“...").
             out[-1] = Bead(prev.src + b.src, prev.tgt, prev.score)
+            continue
+        if prev is not None and b.kind == "1-0" and prev.kind == "1-1" and \
+                prev.src[0] + 1 == b.src[0] and _comma_joined(
+                    [en[prev.src[0]].text, en[b.src[0]].text], zh[prev.tgt[0]].text):
+            # The sentence after a pair whose Chinese goes on after a comma with its
+            # translation ("...早上六点前结束，对于出现这样的情况我深感遗憾。").
+            out[-1] = Bead(prev.src + b.src, prev.tgt, prev.score)
+            if run_ins is not None:
+                run_ins.add(out[-1])
             continue
         if prev is not None and b.kind == "1-1" and len(prev.src) > 1 and prev.tgt and \
                 prev.src[-1] + 1 == b.src[0] and _opens(en[prev.src[-1]].text, b, en, zh):
@@ -415,6 +427,23 @@ def _fill_gaps(beads: list[Bead], en: list[Sentence], zh: list[Sentence]) -> lis
         out += beads[k:max(end, k + 1)]
         k = max(end, k + 1)
     return out
+
+
+def _comma_joined(parts: list[str], text: str) -> tuple[str, str] | None:
+    """The Chinese ``text`` divided after the comma that joins the translations of two
+    English sentences ``parts`` ("...早上六点前结束，|对于出现这样的情况我深感遗憾。"): where
+    the dictionary agrees, the second piece's embedding is RUN_IN_MIN_SIMILARITY similar
+    to its sentence or more, and the first loses no more than RUN_IN_TOLERANCE of the
+    whole's similarity to its own; else None."""
+    from align.semantic import similarities
+
+    found = split_for(parts, text, "en", COMMA_MIN_COVERAGE, "comma")
+    if found is None:
+        return None
+    sims = similarities([(parts[1], found[1]), (parts[0], found[0]), (parts[0], text)])
+    if sims[0] >= RUN_IN_MIN_SIMILARITY and sims[1] >= sims[2] - RUN_IN_TOLERANCE:
+        return found
+    return None
 
 
 def _stranded(beads: list[Bead], k: int) -> bool:

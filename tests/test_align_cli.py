@@ -874,6 +874,28 @@ def test_one_sentence_left_out_among_several_of_the_other_language_pairs_with_it
         ((0,), (0,)), ((), (1,)), ((1,), (2,))]
 
 
+def test_a_sentence_left_out_after_a_pair_whose_chinese_goes_on_after_a_comma_joins_it(
+        ) -> None:
+    from align import Bead
+    from corpus.pipeline import Sentence, _pieces, _rejoin_left_out
+
+    en = [Sentence(t, 0, 1) for t in [
+        "We'll keep it down to five fights instead of six - like we normally do - and we tried "
+        "to overdeliver for the fans and we just went over.", "It's an unfortunate situation."]]
+    zh = [Sentence("我们会将比赛从六场减至五场 - 就像平常一样 - 我们努力为粉丝提供更多精彩内容，"
+                   "正如我们刚才说过的，对于出现这样的情况我深感遗憾。", 0, 3)]
+    run_ins: set[Bead] = set()
+    beads = _rejoin_left_out([Bead((0,), (0,), 0.46), Bead((1,), ())], en, zh, run_ins)
+    assert [(b.src, b.tgt) for b in beads] == [((0, 1), (0,))]
+    pieces = _pieces(beads[0], en, zh, False, beads[0] in run_ins)
+    assert [(text_en, text_zh) for _, _, text_en, text_zh in pieces] == [
+        (en[0].text, zh[0].text[:-15]), (en[1].text, "对于出现这样的情况我深感遗憾。")]
+    # An unrelated sentence left out stays out.
+    en[1] = Sentence("The venue will host a concert next month.", 0, 2)
+    assert [(b.src, b.tgt) for b in _rejoin_left_out(
+        [Bead((0,), (0,), 0.46), Bead((1,), ())], en, zh)] == [((0,), (0,)), ((1,), ())]
+
+
 def test_a_weak_pair_between_two_left_out_sentences_is_left_out() -> None:
     from align import Bead
     from corpus.pipeline import _stranded
