@@ -27,7 +27,7 @@ from corpus.sentences import split
 
 # Bumped whenever reading, splitting or pairing changes the rows an article gives, so
 # that a re-run does not keep rows made by older code.
-PIPELINE_VERSION = 59
+PIPELINE_VERSION = 60
 # An English side needs a word: a number alone ("70") is a score widget. One-word headings
 # ("Methods" / "方法") are kept; widget lines ("Hot 热度") are left out by is_widget.
 MIN_EN_WORDS = 1
@@ -315,8 +315,10 @@ def _rejoin_left_out(beads: list[Bead], en: list[Sentence], zh: list[Sentence],
     headline or heading whose translation the other side ran into its next sentence:
     make them one n-1 (or 1-2) bead when that sentence divides convincingly between
     them. So is an English sentence left out after a 1-1 bead whose English closes a
-    quotation and whose Chinese goes on after the closing quote. Beads joined because
-    the English runs a heading into its sentence are added to ``run_ins``."""
+    quotation and whose Chinese goes on after the closing quote, or after a comma, and
+    one before a 1-1 bead whose Chinese opens with its translation and a comma. Beads
+    joined because the English runs a heading into its sentence, or for a comma, are
+    added to ``run_ins``."""
     out: list[Bead] = []
     for b in beads:
         prev = out[-1] if out else None
@@ -334,6 +336,15 @@ def _rejoin_left_out(beads: list[Bead], en: list[Sentence], zh: list[Sentence],
             # The sentence after a pair whose Chinese goes on after a comma with its
             # translation ("...早上六点前结束，对于出现这样的情况我深感遗憾。").
             out[-1] = Bead(prev.src + b.src, prev.tgt, prev.score)
+            if run_ins is not None:
+                run_ins.add(out[-1])
+            continue
+        if prev is not None and b.kind == "1-1" and prev.kind == "1-0" and \
+                prev.src[0] + 1 == b.src[0] and _comma_joined(
+                    [en[prev.src[0]].text, en[b.src[0]].text], zh[b.tgt[0]].text, 0):
+            # The sentence before a pair whose Chinese opens with its translation and a
+            # comma.
+            out[-1] = Bead(prev.src + b.src, b.tgt, b.score)
             if run_ins is not None:
                 run_ins.add(out[-1])
             continue
@@ -429,18 +440,20 @@ def _fill_gaps(beads: list[Bead], en: list[Sentence], zh: list[Sentence]) -> lis
     return out
 
 
-def _comma_joined(parts: list[str], text: str) -> tuple[str, str] | None:
+def _comma_joined(parts: list[str], text: str, left: int = 1) -> tuple[str, str] | None:
     """The Chinese ``text`` divided after the comma that joins the translations of two
     English sentences ``parts`` ("...早上六点前结束，|对于出现这样的情况我深感遗憾。"): where
-    the dictionary agrees, the second piece's embedding is RUN_IN_MIN_SIMILARITY similar
-    to its sentence or more, and the first loses no more than RUN_IN_TOLERANCE of the
-    whole's similarity to its own; else None."""
+    the dictionary agrees, the embedding of the piece of ``parts[left]`` (the sentence
+    left out) is RUN_IN_MIN_SIMILARITY similar to it or more, and the other piece loses
+    no more than RUN_IN_TOLERANCE of the whole's similarity to its sentence; else None."""
     from align.semantic import similarities
 
     found = split_for(parts, text, "en", COMMA_MIN_COVERAGE, "comma")
     if found is None:
         return None
-    sims = similarities([(parts[1], found[1]), (parts[0], found[0]), (parts[0], text)])
+    kept = 1 - left
+    sims = similarities([(parts[left], found[left]), (parts[kept], found[kept]),
+                         (parts[kept], text)])
     if sims[0] >= RUN_IN_MIN_SIMILARITY and sims[1] >= sims[2] - RUN_IN_TOLERANCE:
         return found
     return None

@@ -874,7 +874,7 @@ def test_one_sentence_left_out_among_several_of_the_other_language_pairs_with_it
         ((0,), (0,)), ((), (1,)), ((1,), (2,))]
 
 
-def test_a_sentence_left_out_after_a_pair_whose_chinese_goes_on_after_a_comma_joins_it(
+def test_a_sentence_left_out_beside_a_pair_whose_chinese_joins_it_with_a_comma_joins_it(
         ) -> None:
     from align import Bead
     from corpus.pipeline import Sentence, _pieces, _rejoin_left_out
@@ -890,6 +890,15 @@ def test_a_sentence_left_out_after_a_pair_whose_chinese_goes_on_after_a_comma_jo
     pieces = _pieces(beads[0], en, zh, False, beads[0] in run_ins)
     assert [(text_en, text_zh) for _, _, text_en, text_zh in pieces] == [
         (en[0].text, zh[0].text[:-15]), (en[1].text, "对于出现这样的情况我深感遗憾。")]
+    # So does one left out before a pair whose Chinese opens with its translation.
+    before = [Sentence("Local dependency is out of date.", 0, 1),
+              Sentence("This may happen when you pull the latest code but did not update the "
+                       "local dependency.", 0, 1)]
+    zh_before = [Sentence("本地依赖太旧，有可能拉取了最新代码，但没有更新本地依赖。", 0, 3)]
+    beads = _rejoin_left_out([Bead((0,), ()), Bead((1,), (0,), 0.5)], before, zh_before, run_ins)
+    assert [(b.src, b.tgt) for b in beads] == [((0, 1), (0,))]
+    assert [text_zh for _, _, _, text_zh in _pieces(beads[0], before, zh_before, False, True)] == [
+        "本地依赖太旧，", "有可能拉取了最新代码，但没有更新本地依赖。"]
     # An unrelated sentence left out stays out.
     en[1] = Sentence("The venue will host a concert next month.", 0, 2)
     assert [(b.src, b.tgt) for b in _rejoin_left_out(
