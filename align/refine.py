@@ -23,7 +23,8 @@ _PUNCT_START = re.compile(r"[，。、；：！？,.;:!?）)\]」』”’》]")
 _TERMINAL = re.compile(r"[.!?。！？…:：;；][\"'”’」』)）]*\s*$")
 # Chinese words a phrase does not end with (prepositions, conjunctions, pronouns,
 # determiners) or start with (aspect and structural particles).
-_ZH_NO_END = frozenset("的 在 和 与 及 对 把 被 将 从 向 为 以 如果 因为 虽然 但 而 你 我 他 她 它 "
+_ZH_NO_END = frozenset("的 在 和 与 及 对 对于 关于 由于 至于 随着 根据 按照 通过 把 被 将 从 向 为 以 "
+                       "如果 因为 虽然 但 而 你 我 他 她 它 "
                        "这 那 其 该 此 本 一 每 各 由".split())
 _ZH_NO_START = frozenset("的 了 着 过 地 得 们".split())
 # Nor with the measure word of a number the head ends with ("832 | 人").

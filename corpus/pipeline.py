@@ -27,7 +27,7 @@ from corpus.sentences import split
 
 # Bumped whenever reading, splitting or pairing changes the rows an article gives, so
 # that a re-run does not keep rows made by older code.
-PIPELINE_VERSION = 60
+PIPELINE_VERSION = 61
 # An English side needs a word: a number alone ("70") is a score widget. One-word headings
 # ("Methods" / "方法") are kept; widget lines ("Hot 热度") are left out by is_widget.
 MIN_EN_WORDS = 1
@@ -339,6 +339,14 @@ def _rejoin_left_out(beads: list[Bead], en: list[Sentence], zh: list[Sentence],
             if run_ins is not None:
                 run_ins.add(out[-1])
             continue
+        if prev is not None and b.kind == "1-0" and prev.kind == "1-1" and \
+                prev.src[0] + 1 == b.src[0] and is_unpunctuated(en[prev.src[0]].text) and \
+                not is_unpunctuated(en[b.src[0]].text) and _heads_into([en[prev.src[0]].text, en[b.src[0]].text], zh[prev.tgt[0]].text):
+            # A heading paired with the Chinese that runs it into the next sentence,
+            # which the aligner left out ("...in race to find survivors" + "For
+            # survivors, ..." / "...而陷入绝望情况对于幸存者来说变得越来越糟。").
+            out[-1] = Bead(prev.src + b.src, prev.tgt, prev.score)
+            continue
         if prev is not None and b.kind == "1-1" and prev.kind == "1-0" and \
                 prev.src[0] + 1 == b.src[0] and _comma_joined(
                     [en[prev.src[0]].text, en[b.src[0]].text], zh[b.tgt[0]].text, 0):
@@ -457,6 +465,19 @@ def _comma_joined(parts: list[str], text: str, left: int = 1) -> tuple[str, str]
     if sims[0] >= RUN_IN_MIN_SIMILARITY and sims[1] >= sims[2] - RUN_IN_TOLERANCE:
         return found
     return None
+
+
+def _heads_into(parts: list[str], text: str) -> bool:
+    """True if the Chinese ``text`` divides where a heading ``parts[0]`` ends and the
+    sentence ``parts[1]`` starts, the sentence's piece RUN_IN_MIN_SIMILARITY similar to it
+    or more and the heading's losing no more than RUN_IN_TOLERANCE of the whole's."""
+    from align.semantic import similarities
+
+    found = split_for(parts, text, "en")
+    if found is None:
+        return False
+    sims = similarities([(parts[1], found[1]), (parts[0], found[0]), (parts[0], text)])
+    return sims[0] >= RUN_IN_MIN_SIMILARITY and sims[1] >= sims[2] - RUN_IN_TOLERANCE
 
 
 def _stranded(beads: list[Bead], k: int) -> bool:

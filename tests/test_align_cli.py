@@ -905,6 +905,24 @@ def test_a_sentence_left_out_beside_a_pair_whose_chinese_joins_it_with_a_comma_j
         [Bead((0,), (0,), 0.46), Bead((1,), ())], en, zh)] == [((0,), (0,)), ((1,), ())]
 
 
+def test_a_sentence_left_out_after_a_heading_whose_chinese_runs_into_it_joins_it() -> None:
+    from align import Bead
+    from corpus.pipeline import Sentence, _pieces, _rejoin_left_out
+
+    en = [Sentence(t, 0, 1) for t in [
+        "Rescue teams race to reach villages cut off by the floods",
+        "For the villagers, the situation grows worse every day."]]
+    zh = [Sentence("救援队争分夺秒赶往被洪水隔绝的村庄对于村民来说，情况一天比一天糟糕。", 0, 3)]
+    beads = _rejoin_left_out([Bead((0,), (0,), 0.5), Bead((1,), ())], en, zh)
+    assert [(b.src, b.tgt) for b in beads] == [((0, 1), (0,))]
+    assert [text_zh for _, _, _, text_zh in _pieces(beads[0], en, zh, False)] == [
+        "救援队争分夺秒赶往被洪水隔绝的村庄", "对于村民来说，情况一天比一天糟糕。"]
+    # Not an unpunctuated line after it: a standfirst's bullets divide too uncertainly.
+    en[1] = Sentence("Hundreds of volunteers arrived from the capital", 0, 1)
+    assert [(b.src, b.tgt) for b in _rejoin_left_out(
+        [Bead((0,), (0,), 0.5), Bead((1,), ())], en, zh)] == [((0,), (0,)), ((1,), ())]
+
+
 def test_a_weak_pair_between_two_left_out_sentences_is_left_out() -> None:
     from align import Bead
     from corpus.pipeline import _stranded
