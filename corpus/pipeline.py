@@ -27,7 +27,7 @@ from corpus.sentences import split
 
 # Bumped whenever reading, splitting or pairing changes the rows an article gives, so
 # that a re-run does not keep rows made by older code.
-PIPELINE_VERSION = 61
+PIPELINE_VERSION = 62
 # An English side needs a word: a number alone ("70") is a score widget. One-word headings
 # ("Methods" / "方法") are kept; widget lines ("Hot 热度") are left out by is_widget.
 MIN_EN_WORDS = 1
@@ -37,12 +37,15 @@ COMMA_MIN_COVERAGE = 0.1  # both pieces of two translations joined by a comma
 MINOR_SHARE = 0.1  # a language with at most this share of the other's sentences is a guest
 GUEST_MIN_QUALITY = 0.5  # pairs in such an article need at least this quality
 STRANDED_MAX = 0.4  # a 1-1 bead between two left-out sentences needs this similarity
+REDIVIDE_GAIN = 0.2  # summed similarity a clause moved across a sentence end must add
+REDIVIDE_TOLERANCE = 0.02  # and what either pair may lose
 GAP_MAX = 3  # sentences of each language left out between two pairs, paired in order
 GAP_MIN_SIMILARITY = 0.2  # if every pair's embeddings are at least this similar
 GAP_MARGIN = 0.15  # and one Chinese sentence's English this much more than any other
 RUN_IN_MIN_SIMILARITY = 0.4  # a heading divided off an English sentence, with its Chinese
 RUN_IN_TOLERANCE = 0.05  # the similarity the rest of that sentence may lose
 _WORD = re.compile(r"[A-Za-z]+")
+_FIRST_CLAUSE = re.compile(r"[^，。！？]*，")
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ def pipeline_signature(settings: Settings) -> str:
             f"guest_min_quality:{GUEST_MIN_QUALITY}|stranded_max:{STRANDED_MAX}|"
             f"run_in:{RUN_IN_MIN_SIMILARITY},{RUN_IN_TOLERANCE}|"
             f"gap:{GAP_MAX},{GAP_MIN_SIMILARITY},{GAP_MARGIN}|"
+            f"redivide:{REDIVIDE_GAIN},{REDIVIDE_TOLERANCE}|"
             f"{QUALITY_SIGNATURE}")
 
 
@@ -205,6 +209,7 @@ def align_article(article: Article, root: Path, settings: Settings) -> tuple[dic
                 "bead": f"{len(src)}-{len(tgt)}", "en": text_en, "zh": text_zh,
                 "align_score": b.score,
             })
+    _redivide(rows, zh)
     _return_closing_quotes(rows)
     if rows:
         quality = score_pairs([r["en"] for r in rows], [r["zh"] for r in rows],
@@ -292,6 +297,43 @@ def _pieces(b: Bead, en: list[Sentence], zh: list[Sentence], first: bool,
     return [(b.src, b.tgt, text_en, text_zh)]
 
 
+def _redivide(rows: list[dict[str, Any]], zh: list[Sentence]) -> None:
+    """Between two consecutive 1-1 pairs, the first clause of the second's Chinese moves
+    to the first pair, or the last clause of the first's Chinese to the second, when
+    the embeddings of both pairs then agree REDIVIDE_GAIN better in sum and neither
+    worse by more than REDIVIDE_TOLERANCE: the translator ended the sentence elsewhere
+    ("...减少动态生成样式的次数。我们以组件为维度制定了缓存策略，| 同一个组件只会插入一次样式...")."""
+    from align.semantic import similarities
+
+    for prev, row in zip(rows, rows[1:]):
+        if prev["bead"] != "1-1" or row["bead"] != "1-1" or \
+                prev["sent_en"][0] + 1 != row["sent_en"][0] or \
+                prev["sent_zh"][-1] + 1 != row["sent_zh"][0]:
+            continue
+        options = []  # (first pair's Chinese, second's, the sentence both now share)
+        first = _FIRST_CLAUSE.match(row["zh"])
+        if first and first.end() < len(row["zh"]):
+            options.append((prev["zh"] + first.group(), row["zh"][first.end():],
+                            row["sent_zh"][0]))
+        cut = prev["zh"][:-1].rfind("，")
+        if cut > 0:
+            options.append((prev["zh"][:cut + 1], prev["zh"][cut + 1:] + row["zh"],
+                            prev["sent_zh"][-1]))
+        if not options:
+            continue
+        sims = similarities([(prev["en"], prev["zh"]), (row["en"], row["zh"])] + [
+            pair for a, b, _ in options for pair in ((prev["en"], a), (row["en"], b))])
+        best = max(range(len(options)), key=lambda k: sims[2 + 2 * k] + sims[3 + 2 * k])
+        a_sim, b_sim = sims[2 + 2 * best], sims[3 + 2 * best]
+        if a_sim + b_sim >= sims[0] + sims[1] + REDIVIDE_GAIN and \
+                min(a_sim - sims[0], b_sim - sims[1]) >= -REDIVIDE_TOLERANCE:
+            prev["zh"], row["zh"], shared = options[best]
+            for r in (prev, row):
+                r["sent_zh"] = sorted(set(r["sent_zh"]) | {shared})
+                r["para_zh"] = sorted({zh[j].para for j in r["sent_zh"]})
+                r["pair_id"] = pair_id(r["en"], r["zh"])
+
+
 def _return_closing_quotes(rows: list[dict[str, Any]]) -> None:
     """Give back a closing quote the Chinese typed as an opening one ("...会客室。“" /
     "“至于教堂，...") to the pair it closes: when a pair's English ends with a closing
@@ -341,7 +383,8 @@ def _rejoin_left_out(beads: list[Bead], en: list[Sentence], zh: list[Sentence],
             continue
         if prev is not None and b.kind == "1-0" and prev.kind == "1-1" and \
                 prev.src[0] + 1 == b.src[0] and is_unpunctuated(en[prev.src[0]].text) and \
-                not is_unpunctuated(en[b.src[0]].text) and _heads_into([en[prev.src[0]].text, en[b.src[0]].text], zh[prev.tgt[0]].text):
+                not is_unpunctuated(en[b.src[0]].text) and _heads_into(
+                    [en[prev.src[0]].text, en[b.src[0]].text], zh[prev.tgt[0]].text):
             # A heading paired with the Chinese that runs it into the next sentence,
             # which the aligner left out ("...in race to find survivors" + "For
             # survivors, ..." / "...而陷入绝望情况对于幸存者来说变得越来越糟。").

@@ -923,6 +923,30 @@ def test_a_sentence_left_out_after_a_heading_whose_chinese_runs_into_it_joins_it
         [Bead((0,), (0,), 0.5), Bead((1,), ())], en, zh)] == [((0,), (0,)), ((1,), ())]
 
 
+def test_a_clause_on_the_wrong_side_of_a_chinese_sentence_end_moves_to_its_pair() -> None:
+    from corpus.pipeline import Sentence, _redivide
+
+    zh = [Sentence("为了减少动态生成样式的次数。", 0, 1), Sentence(
+        "我们以组件为维度制定了缓存策略，同一个组件只会插入一次样式，这样会减少序列化时的性能损耗。", 0, 1)]
+    en = ["To reduce how often styles are generated, antd has implemented a caching strategy "
+          "at the component level.",
+          "The same component will only insert styles once, reducing the performance cost of "
+          "serialization."]
+    rows = [{"en": e, "zh": z.text, "bead": "1-1", "sent_en": [k], "sent_zh": [k],
+             "para_zh": [0], "pair_id": ""} for k, (e, z) in enumerate(zip(en, zh))]
+    _redivide(rows, zh)
+    assert [(r["zh"], r["sent_zh"]) for r in rows] == [
+        ("为了减少动态生成样式的次数。我们以组件为维度制定了缓存策略，", [0, 1]),
+        ("同一个组件只会插入一次样式，这样会减少序列化时的性能损耗。", [1])]
+    # Pairs that already agree stay as they are.
+    zh[0] = Sentence("为了减少动态生成样式的次数，我们以组件为维度制定了缓存策略。", 0, 1)
+    zh[1] = Sentence("同一个组件只会插入一次样式，这样会减少序列化时的性能损耗。", 0, 1)
+    rows = [{"en": e, "zh": z.text, "bead": "1-1", "sent_en": [k], "sent_zh": [k],
+             "para_zh": [0], "pair_id": ""} for k, (e, z) in enumerate(zip(en, zh))]
+    _redivide(rows, zh)
+    assert [r["zh"] for r in rows] == [z.text for z in zh]
+
+
 def test_a_weak_pair_between_two_left_out_sentences_is_left_out() -> None:
     from align import Bead
     from corpus.pipeline import _stranded
