@@ -299,8 +299,9 @@ def _pieces(b: Bead, en: list[Sentence], zh: list[Sentence], first: bool,
 
 
 def _redivide(rows: list[dict[str, Any]], zh: list[Sentence]) -> None:
-    """Between two consecutive 1-1 pairs, the first clause of the second's Chinese moves
-    to the first pair, or the last clause of the first's Chinese to the second, when
+    """Between two consecutive 1-1 pairs, one of them less than REDIVIDE_BELOW similar,
+    the first clause of the second's Chinese moves to the first pair, or the last clause
+    of the first's Chinese to the second, when
     the embeddings of both pairs then agree REDIVIDE_GAIN better in sum and neither
     worse by more than REDIVIDE_TOLERANCE: the translator ended the sentence elsewhere
     ("...减少动态生成样式的次数。我们以组件为维度制定了缓存策略，| 同一个组件只会插入一次样式...")."""
