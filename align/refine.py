@@ -20,7 +20,9 @@ from align.lexicon import STOP_WORDS, Lexicon, en_features
 _PUNCT_START = re.compile(r"[，。、；：！？,.;:!?）)\]」』”’》]")
 # Final punctuation, possibly inside closing quotes or brackets (a headline may end in a
 # quotation without punctuation: "... 'and then we fell in love'").
-_TERMINAL = re.compile(r"[.!?。！？…:：;；][\"'”’」』)）]*\s*$")
+# Final punctuation, with the citation number a journal prints after it ("cycles.14").
+_TERMINAL = re.compile(r"(?:[.!?。！？…:：;；][\"'”’」』)）]*|(?<=[a-z)\]])\.\d{1,3}(?:[,–-]\d{1,3})*)"
+                       r"\s*$")
 # Chinese words a phrase does not end with (prepositions, conjunctions, pronouns,
 # determiners) or start with (aspect and structural particles).
 _ZH_NO_END = frozenset("的 在 和 与 及 对 对于 关于 由于 至于 随着 根据 按照 通过 把 被 将 从 向 为 以 "

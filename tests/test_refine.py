@@ -278,3 +278,10 @@ def test_a_run_in_heading_ends_where_a_headline_may_but_not_after_a_comma_or_ins
           "corresponding CSS variables without going through the lengthy cssinjs "
           "serialization process.")
     assert split_for(zh, en, "zh", mode="run_in") is None
+
+
+def test_a_citation_number_after_the_full_stop_is_final_punctuation():
+    assert not is_unpunctuated("were given every 3 weeks for three cycles.14")
+    assert not is_unpunctuated("as reported before.1,2")
+    assert is_unpunctuated("Python 3.14")
+    assert is_unpunctuated("Procedures")
