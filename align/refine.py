@@ -37,6 +37,7 @@ _NUMBER_END = re.compile(r"[0-9０-９零一二两三四五六七八九十百千
 # A piece that stands for an unpunctuated headline does not end in clause punctuation.
 _CLAUSE_END = re.compile(r"[，、；：,;:（(“「『《]\s*$")
 _CLAUSE_CUT = re.compile(r"[;:]$")
+_HAN_WORD = re.compile(r"[\u4e00-\u9fff]")
 # A piece ending at punctuation (closing quotes and brackets aside).
 _PUNCTUATED = re.compile(r"[，、；：,;:。.!?！？…]['\"’”」』）)]*\s*$")
 # Clause punctuation within two characters of a cut ("太旧，有|可能", "一件|事，因为").
@@ -340,6 +341,8 @@ def _candidates(parts: list[str], tokens: _Tokens, sentence: str, parts_lang: st
     # not after a capitalised word ("... Sam Shepard's True | West which is ...").
     run_in = {c for c in headline_ends(sentence) if "," not in sentence[:c] and
               not sentence[:c].split()[-1][:1].isupper()} if mode == "run_in" else None
+    anchored = stems[0] | stems[1]
+    heading = not _sentence_like(parts[0], parts_lang)
     prefix = 0
     for k in range(1, len(words)):
         prefix += len(words[k - 1])
@@ -354,6 +357,12 @@ def _candidates(parts: list[str], tokens: _Tokens, sentence: str, parts_lang: st
                                    or _COUNTED.fullmatch(words[k - 1])
                                    or _measure_after_number(head, words[k:])):
             continue  # nor ends on a preposition or pronoun, nor starts with a particle
+        if parts_lang == "en" and heading and _HAN_WORD.match(words[k - 1]) and \
+                _HAN_WORD.match(words[k]) and not (feats[k - 1] & anchored) and \
+                not (feats[k] & anchored):
+            # After a heading of a word or two, not between two words that translate
+            # nothing (jieba's pieces of one name: "程序吉西 | 他滨").
+            continue
         a = _coverage(stems[0], feats[:k])
         b = _coverage(stems[1], feats[k:])
         if min(a, b) < min_coverage:

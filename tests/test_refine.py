@@ -285,3 +285,10 @@ def test_a_citation_number_after_the_full_stop_is_final_punctuation():
     assert not is_unpunctuated("as reported before.1,2")
     assert is_unpunctuated("Python 3.14")
     assert is_unpunctuated("Procedures")
+
+
+def test_a_one_word_heading_does_not_end_inside_a_name_the_dictionary_does_not_know():
+    parts = ["Procedures", "Gemcitabine at a dose of 1 g per square meter was administered "
+             "intravenously once every 3 weeks for three cycles."]
+    zh = "程序吉西他滨（剂量为每平方米体表面积1 g）每3周静脉给药1次，共给药3个周期。"
+    assert split_for(parts, zh) == ("程序", zh[2:])
