@@ -27,7 +27,7 @@ from corpus.sentences import split
 
 # Bumped whenever reading, splitting or pairing changes the rows an article gives, so
 # that a re-run does not keep rows made by older code.
-PIPELINE_VERSION = 65
+PIPELINE_VERSION = 66
 # An English side needs a word: a number alone ("70") is a score widget. One-word headings
 # ("Methods" / "方法") are kept; widget lines ("Hot 热度") are left out by is_widget.
 MIN_EN_WORDS = 1
@@ -365,6 +365,7 @@ def _rejoin_left_out(beads: list[Bead], en: list[Sentence], zh: list[Sentence],
     joined because the English runs a heading into its sentence, or for a comma, are
     added to ``run_ins``."""
     out: list[Bead] = []
+    moved = None  # the bead a heading was last moved into
     for b in beads:
         prev = out[-1] if out else None
         if prev is not None and b.kind == "1-0" and prev.kind == "1-1" and \
@@ -403,11 +404,14 @@ def _rejoin_left_out(beads: list[Bead], en: list[Sentence], zh: list[Sentence],
                 run_ins.add(out[-1])
             continue
         if prev is not None and b.kind == "1-1" and len(prev.src) > 1 and prev.tgt and \
-                prev.src[-1] + 1 == b.src[0] and _opens(en[prev.src[-1]].text, b, en, zh):
+                prev is not moved and prev.src[-1] + 1 == b.src[0] and \
+                _opens(en[prev.src[-1]].text, b, en, zh):
             # A heading the aligner gave to the sentence before it ("... progression." +
-            # "End points" / "...进展。"), whose translation opens the next bead's Chinese.
+            # "End points" / "...进展。"), whose translation opens the next bead's Chinese
+            # (once: the moved heading's sentence does not move on in turn).
             out[-1] = Bead(prev.src[:-1], prev.tgt, prev.score)
-            out.append(Bead(prev.src[-1:] + b.src, b.tgt, b.score))
+            moved = Bead(prev.src[-1:] + b.src, b.tgt, b.score)
+            out.append(moved)
             continue
         if prev is not None and b.src and len(b.tgt) == 1 and _heads(prev, b, en, zh):
             while out and _heads(out[-1], b, en, zh):  # "Statistical analysis" +

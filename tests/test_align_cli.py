@@ -731,6 +731,17 @@ def test_a_heading_given_to_the_sentence_before_it_moves_to_the_text_it_heads() 
     beads = [Bead((0, 1), (0,), 0.8), Bead((2,), (1,), 0.7)]
     assert [(b.src, b.tgt) for b in _rejoin_left_out(beads, en, zh)] == [
         ((0,), (0,)), ((1, 2), (1,))]
+    # Once: a subheading moved with it does not move on to the sentence after.
+    en = [Sentence(t, 0, 1) for t in [
+        "Quality of life was measured with a questionnaire.", "Results",
+        "Patient characteristics and adherence to treatment",
+        "From November 2011 through August 2013, a total of 4805 patients underwent "
+        "randomization."]]
+    zh = [Sentence(t, 0, 5) for t in ["生活质量采用问卷测量。", "结果患者特征和治疗的依从性",
+                                      "从2011年11月至2013年8月，共计有4805例患者接受了随机分组。"]]
+    beads = [Bead((0, 1), (0,), 0.9), Bead((2,), (1,), 0.5), Bead((3,), (2,), 0.5)]
+    assert [(b.src, b.tgt) for b in _rejoin_left_out(beads, en, zh)] == [
+        ((0,), (0,)), ((1, 2), (1,)), ((3,), (2,))]
 
 
 def test_a_closing_quote_typed_as_an_opening_one_goes_back_to_its_sentence() -> None:
