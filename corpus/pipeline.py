@@ -27,7 +27,7 @@ from corpus.sentences import split
 
 # Bumped whenever reading, splitting or pairing changes the rows an article gives, so
 # that a re-run does not keep rows made by older code.
-PIPELINE_VERSION = 66
+PIPELINE_VERSION = 67
 # An English side needs a word: a number alone ("70") is a score widget. One-word headings
 # ("Methods" / "方法") are kept; widget lines ("Hot 热度") are left out by is_widget.
 MIN_EN_WORDS = 1
@@ -301,9 +301,11 @@ def _pieces(b: Bead, en: list[Sentence], zh: list[Sentence], first: bool,
 def _redivide(rows: list[dict[str, Any]], zh: list[Sentence]) -> None:
     """Between two consecutive 1-1 pairs, one of them less than REDIVIDE_BELOW similar,
     the first clause of the second's Chinese moves to the first pair, or the last clause
-    of the first's Chinese to the second, when
-    the embeddings of both pairs then agree REDIVIDE_GAIN better in sum and neither
-    worse by more than REDIVIDE_TOLERANCE: the translator ended the sentence elsewhere
+    of the first's Chinese to the second, when the clause translates a stem only the
+    other English sentence has (``_leans``: embedding every candidate doubled the time of
+    long articles) and the embeddings of both pairs then agree REDIVIDE_GAIN better in
+    sum and neither worse by more than REDIVIDE_TOLERANCE: the translator ended the
+    sentence elsewhere
     ("...减少动态生成样式的次数。我们以组件为维度制定了缓存策略，| 同一个组件只会插入一次样式...")."""
     from align.semantic import similarities
 
@@ -315,11 +317,12 @@ def _redivide(rows: list[dict[str, Any]], zh: list[Sentence]) -> None:
             continue
         options = []  # (first pair's Chinese, second's, the sentence both now share)
         first = _FIRST_CLAUSE.match(row["zh"])
-        if first and first.end() < len(row["zh"]):
+        if first and first.end() < len(row["zh"]) and \
+                _leans(first.group(), prev["en"], row["en"]):
             options.append((prev["zh"] + first.group(), row["zh"][first.end():],
                             row["sent_zh"][0]))
         cut = prev["zh"][:-1].rfind("，")
-        if cut > 0:
+        if cut > 0 and _leans(prev["zh"][cut + 1:], row["en"], prev["en"]):
             options.append((prev["zh"][:cut + 1], prev["zh"][cut + 1:] + row["zh"],
                             prev["sent_zh"][-1]))
         if not options:
@@ -335,6 +338,15 @@ def _redivide(rows: list[dict[str, Any]], zh: list[Sentence]) -> None:
                 r["sent_zh"] = sorted(set(r["sent_zh"]) | {shared})
                 r["para_zh"] = sorted({zh[j].para for j in r["sent_zh"]})
                 r["pair_id"] = pair_id(r["en"], r["zh"])
+
+
+def _leans(clause: str, to: str, away: str) -> bool:
+    """True if the Chinese ``clause`` translates at least one English stem of ``to`` that
+    ``away`` lacks (the cheap test before embedding a move)."""
+    from align.lexicon import Lexicon, en_features
+
+    feats = {f for fs in Lexicon.load().zh_features(clause) for f in fs}
+    return bool(feats & (set(en_features(to)) - set(en_features(away))))
 
 
 def _return_closing_quotes(rows: list[dict[str, Any]]) -> None:
