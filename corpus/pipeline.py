@@ -27,7 +27,7 @@ from corpus.sentences import split
 
 # Bumped whenever reading, splitting or pairing changes the rows an article gives, so
 # that a re-run does not keep rows made by older code.
-PIPELINE_VERSION = 67
+PIPELINE_VERSION = 68
 # An English side needs a word: a number alone ("70") is a score widget. One-word headings
 # ("Methods" / "方法") are kept; widget lines ("Hot 热度") are left out by is_widget.
 MIN_EN_WORDS = 1
@@ -37,7 +37,7 @@ COMMA_MIN_COVERAGE = 0.1  # both pieces of two translations joined by a comma
 MINOR_SHARE = 0.1  # a language with at most this share of the other's sentences is a guest
 GUEST_MIN_QUALITY = 0.5  # pairs in such an article need at least this quality
 STRANDED_MAX = 0.4  # a 1-1 bead between two left-out sentences needs this similarity
-REDIVIDE_BELOW = 0.4  # only pairs one of which is this similar or less (embedding costs)
+REDIVIDE_BELOW = 0.3  # only pairs one of which is this similar or less (embedding costs)
 REDIVIDE_GAIN = 0.2  # summed similarity a clause moved across a sentence end must add
 REDIVIDE_TOLERANCE = 0.02  # and what either pair may lose
 GAP_MAX = 3  # sentences of each language left out between two pairs, paired in order

@@ -944,7 +944,7 @@ def test_a_clause_on_the_wrong_side_of_a_chinese_sentence_end_moves_to_its_pair(
           "The same component will only insert styles once, reducing the performance cost of "
           "serialization."]
     rows = [{"en": e, "zh": z.text, "bead": "1-1", "sent_en": [k], "sent_zh": [k],
-             "para_zh": [0], "pair_id": "", "align_score": 0.3}
+             "para_zh": [0], "pair_id": "", "align_score": 0.2}
             for k, (e, z) in enumerate(zip(en, zh))]
     _redivide(rows, zh)
     assert [(r["zh"], r["sent_zh"]) for r in rows] == [
@@ -954,7 +954,7 @@ def test_a_clause_on_the_wrong_side_of_a_chinese_sentence_end_moves_to_its_pair(
     zh[0] = Sentence("为了减少动态生成样式的次数，我们以组件为维度制定了缓存策略。", 0, 1)
     zh[1] = Sentence("同一个组件只会插入一次样式，这样会减少序列化时的性能损耗。", 0, 1)
     rows = [{"en": e, "zh": z.text, "bead": "1-1", "sent_en": [k], "sent_zh": [k],
-             "para_zh": [0], "pair_id": "", "align_score": 0.3}
+             "para_zh": [0], "pair_id": "", "align_score": 0.2}
             for k, (e, z) in enumerate(zip(en, zh))]
     _redivide(rows, zh)
     assert [r["zh"] for r in rows] == [z.text for z in zh]
