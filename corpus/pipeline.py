@@ -399,8 +399,8 @@ def _rejoin_left_out(beads: list[Bead], en: list[Sentence], zh: list[Sentence],
             continue
         if prev is not None and b.kind == "1-0" and prev.kind == "1-1" and \
                 prev.src[0] + 1 == b.src[0] and is_unpunctuated(en[prev.src[0]].text) and \
-                not is_unpunctuated(en[b.src[0]].text) and _heads_into(
-                    [en[prev.src[0]].text, en[b.src[0]].text], zh[prev.tgt[0]].text):
+                not is_unpunctuated(en[b.src[0]].text) and _confirmed(
+                    [en[prev.src[0]].text, en[b.src[0]].text], zh[prev.tgt[0]].text, 1):
             # A heading paired with the Chinese that runs it into the next sentence,
             # which the aligner left out ("...in race to find survivors" + "For
             # survivors, ..." / "...而陷入绝望情况对于幸存者来说变得越来越糟。").
@@ -451,21 +451,10 @@ def _rejoin_left_out(beads: list[Bead], en: list[Sentence], zh: list[Sentence],
 def _runs_in(one: Bead, left: Bead, en: list[Sentence], zh: list[Sentence]) -> bool:
     """True if the English of the 1-1 bead ``one`` runs a heading into its sentence
     where the Chinese has two, ``left``'s (left out) and ``one``'s: it divides where a
-    headline may end, the left-out sentence gets a translation (embedding similarity
-    RUN_IN_MIN_SIMILARITY or more) and ``one``'s Chinese loses no more than
-    RUN_IN_TOLERANCE of its similarity to what it is paired with."""
-    from align.semantic import similarities
-
-    text = en[one.src[0]].text
+    headline may end, as ``_confirmed`` checks."""
     ordered = sorted([one.tgt[0], left.tgt[0]])
-    found = split_for([zh[j].text for j in ordered], text, "zh", mode="run_in")
-    if found is None:
-        return False
-    mine = found[ordered.index(one.tgt[0])]
-    theirs = found[ordered.index(left.tgt[0])]
-    sims = similarities([(theirs, zh[left.tgt[0]].text), (mine, zh[one.tgt[0]].text),
-                         (text, zh[one.tgt[0]].text)])
-    return sims[0] >= RUN_IN_MIN_SIMILARITY and sims[1] >= sims[2] - RUN_IN_TOLERANCE
+    return _confirmed([zh[j].text for j in ordered], en[one.src[0]].text,
+                      ordered.index(left.tgt[0]), "zh", mode="run_in") is not None
 
 
 def _fill_gaps(beads: list[Bead], en: list[Sentence], zh: list[Sentence]) -> list[Bead]:
@@ -510,36 +499,32 @@ def _fill_gaps(beads: list[Bead], en: list[Sentence], zh: list[Sentence]) -> lis
     return out
 
 
-def _comma_joined(parts: list[str], text: str, left: int = 1) -> tuple[str, str] | None:
-    """The Chinese ``text`` divided after the comma that joins the translations of two
-    English sentences ``parts`` ("...早上六点前结束，|对于出现这样的情况我深感遗憾。"): where
-    the dictionary agrees, the embedding of the piece of ``parts[left]`` (the sentence
-    left out) is RUN_IN_MIN_SIMILARITY similar to it or more, and the other piece loses
-    no more than RUN_IN_TOLERANCE of the whole's similarity to its sentence; else None."""
+def _confirmed(parts: list[str], text: str, left: int, parts_lang: str = "en",
+               min_coverage: float = 0.15, mode: str = "headline") -> tuple[str, str] | None:
+    """``text`` divided for ``parts`` (``split_for``) where the embeddings agree: the
+    piece of ``parts[left]`` (the sentence the aligner left out) is RUN_IN_MIN_SIMILARITY
+    similar to it or more, and the other piece loses no more than RUN_IN_TOLERANCE of
+    the whole's similarity to its own part; else None."""
     from align.semantic import similarities
 
-    found = split_for(parts, text, "en", COMMA_MIN_COVERAGE, "comma")
+    found = split_for(parts, text, parts_lang, min_coverage, mode)
     if found is None:
         return None
     kept = 1 - left
-    sims = similarities([(parts[left], found[left]), (parts[kept], found[kept]),
-                         (parts[kept], text)])
+    pairs = [(parts[left], found[left]), (parts[kept], found[kept]), (parts[kept], text)]
+    if parts_lang == "zh":
+        pairs = [(b, a) for a, b in pairs]
+    sims = similarities(pairs)
     if sims[0] >= RUN_IN_MIN_SIMILARITY and sims[1] >= sims[2] - RUN_IN_TOLERANCE:
         return found
     return None
 
 
-def _heads_into(parts: list[str], text: str) -> bool:
-    """True if the Chinese ``text`` divides where a heading ``parts[0]`` ends and the
-    sentence ``parts[1]`` starts, the sentence's piece RUN_IN_MIN_SIMILARITY similar to it
-    or more and the heading's losing no more than RUN_IN_TOLERANCE of the whole's."""
-    from align.semantic import similarities
-
-    found = split_for(parts, text, "en")
-    if found is None:
-        return False
-    sims = similarities([(parts[1], found[1]), (parts[0], found[0]), (parts[0], text)])
-    return sims[0] >= RUN_IN_MIN_SIMILARITY and sims[1] >= sims[2] - RUN_IN_TOLERANCE
+def _comma_joined(parts: list[str], text: str, left: int = 1) -> tuple[str, str] | None:
+    """The Chinese ``text`` divided after the comma that joins the translations of two
+    English sentences ``parts`` ("...早上六点前结束，|对于出现这样的情况我深感遗憾。"), the
+    sentence ``parts[left]`` left out (``_confirmed``); else None."""
+    return _confirmed(parts, text, left, min_coverage=COMMA_MIN_COVERAGE, mode="comma")
 
 
 def _stranded(beads: list[Bead], k: int) -> bool:
