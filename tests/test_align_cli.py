@@ -147,6 +147,15 @@ def assert_same_rows(a: Path, b: Path) -> None:
         assert x.equals(y), (x, y)
 
 
+def align_one(tmp_path: Path, name: str, text: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Align a directory holding the one article ``name`` with ``text``; the store."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / name).write_text(text, encoding="utf-8")
+    align(src, tmp_path / "out")
+    return read_store(tmp_path / "out")
+
+
 def squash(text: str) -> str:
     return "".join(text.split())
 
@@ -639,15 +648,12 @@ def test_align_sentences_and_eval(tmp_path: Path) -> None:
 def test_run_in_section_headings_each_get_their_pair(tmp_path: Path) -> None:
     """An abstract that runs "Abstract", "Background" and a sentence into one paragraph
     on both sides (the Chinese doubling its headings) gives a pair for each."""
-    src = tmp_path / "in"
-    src.mkdir()
-    (src / "trial.md").write_text(
+    pairs, _ = align_one(
+        tmp_path, "trial.md",
         "Abstract Background Aspirin lowers the risk of heart attack in older adults. "
         "Methods We randomly assigned 100 patients to aspirin or placebo.\n\n"
         "摘要背景背景阿司匹林可降低老年人心脏病发作的风险。"
-        "方法方法我们将100名患者随机分配至阿司匹林组或安慰剂组。\n", encoding="utf-8")
-    align(src, tmp_path / "out")
-    pairs, _ = read_store(tmp_path / "out")
+        "方法方法我们将100名患者随机分配至阿司匹林组或安慰剂组。\n")
     for en, zh in [("Abstract", "摘要"), ("Background", "背景背景"),
                    ("Aspirin lowers the risk of heart attack in older adults.",
                     "阿司匹林可降低老年人心脏病发作的风险。"), ("Methods", "方法方法")]:
@@ -658,14 +664,11 @@ def test_one_english_sentence_translated_as_two_chinese_sentences_stays_whole(
         tmp_path: Path) -> None:
     """English marks its sentence ends: against two Chinese sentences one English
     sentence is a 1-2 translation, never cut in two as if it ran two together."""
-    src = tmp_path / "in"
-    src.mkdir()
-    (src / "museum.md").write_text(
+    pairs, _ = align_one(
+        tmp_path, "museum.md",
         "The museum opens at nine in the morning and children under six enter the museum "
         "for free. The shop sells books and maps.\n\n"
-        "博物馆早上九点开门。六岁以下儿童免费进入博物馆。商店出售书籍和地图。\n", encoding="utf-8")
-    align(src, tmp_path / "out")
-    pairs, _ = read_store(tmp_path / "out")
+        "博物馆早上九点开门。六岁以下儿童免费进入博物馆。商店出售书籍和地图。\n")
     assert has_pair(pairs, "museum.md", "The museum opens at nine in the morning and children "
                     "under six enter the museum for free.", "博物馆早上九点开门。六岁以下儿童免费进入博物馆。"), \
         pairs.select("en", "zh").rows()
@@ -674,18 +677,15 @@ def test_one_english_sentence_translated_as_two_chinese_sentences_stays_whole(
 def test_a_headline_run_into_a_sentence_translated_as_two_is_divided(tmp_path: Path) -> None:
     """A news page runs its headline into the first sentence on both sides, and the
     Chinese translates that sentence as two: the headline still gets its own pair."""
-    src = tmp_path / "in"
-    src.mkdir()
-    (src / "news.txt").write_text(
+    pairs, _ = align_one(
+        tmp_path, "news.txt",
         "City council approves new bridge over the river City officials voted on Monday to "
         "build a new bridge over the river, a project that will cost 40 million dollars and "
         "take three years to finish.\n\n"
         "市议会批准在河上修建新桥市议会周一投票决定在河上修建一座新桥。"
         "该项目将耗资4000万美元，需要三年时间才能完成。\n\n"
         "The old bridge was closed last year after engineers found cracks in its supports.\n\n"
-        "去年，工程师在旧桥的支撑结构中发现裂缝后，旧桥被关闭。\n", encoding="utf-8")
-    align(src, tmp_path / "out")
-    pairs, _ = read_store(tmp_path / "out")
+        "去年，工程师在旧桥的支撑结构中发现裂缝后，旧桥被关闭。\n")
     assert has_pair(pairs, "news.txt", "City council approves new bridge over the river",
                     "市议会批准在河上修建新桥"), pairs.select("en", "zh").rows()
 
@@ -694,9 +694,8 @@ def test_a_heading_the_english_runs_into_its_sentence_gets_its_own_pair(tmp_path
     """Mid-article, the English runs a subheading into the next sentence while the Chinese
     gives each its own sentence: the subheading is divided off, but a sentence translated
     as two is not cut inside a name ("Sam Shepard's True | West")."""
-    src = tmp_path / "in"
-    src.mkdir()
-    (src / "match.txt").write_text(
+    pairs, _ = align_one(
+        tmp_path, "match.txt",
         "The home side won the match by two goals to nothing on Saturday afternoon.\n\n"
         "主队在周六下午以二比零赢得了比赛。\n\n"
         "Rangers miss chances against strong hosts Gerrard's team should have scored early, "
@@ -706,9 +705,7 @@ def test_a_heading_the_english_runs_into_its_sentence_gets_its_own_pair(tmp_path
         "From November the actor will star in a revival of Sam Shepard's True West which is "
         "the story of a film producer and his brother, who is a robber.\n\n"
         "自十一月份起，这位演员将出演山姆·谢泼德的《真实的西部》。"
-        "《真实的西部》讲述一位电影制片人和他身为强盗的兄弟的故事。\n", encoding="utf-8")
-    align(src, tmp_path / "out")
-    pairs, _ = read_store(tmp_path / "out")
+        "《真实的西部》讲述一位电影制片人和他身为强盗的兄弟的故事。\n")
     rows = pairs.select("en", "zh").rows()
     assert has_pair(pairs, "match.txt", "Rangers miss chances against strong hosts",
                     "流浪者队错失了战胜强大主队的几次机会。"), rows

@@ -28,15 +28,12 @@ def test_headings_and_sentences_are_not(text: str) -> None:
 
 
 def test_furniture_in_both_languages_is_not_paired_but_reported(tmp_path: Path) -> None:
-    from tests.test_align_cli import align, read_store
+    from tests.test_align_cli import align_one
 
-    src = tmp_path / "in"
-    src.mkdir()
-    (src / "clock.md").write_text(
+    pairs, docs = align_one(
+        tmp_path, "clock.md",
         "The town clock stopped at noon.\n\nShare this article\n\nComments (12)\n\n"
-        "镇上的钟在中午停了。\n\n分享到微信\n\n评论（12）\n", encoding="utf-8")
-    align(src, tmp_path / "out")
-    pairs, docs = read_store(tmp_path / "out")
+        "镇上的钟在中午停了。\n\n分享到微信\n\n评论（12）\n")
     assert pairs.select("en", "zh").rows() == [("The town clock stopped at noon.",
                                                 "镇上的钟在中午停了。")]
     row = docs.row(0, named=True)

@@ -4,6 +4,11 @@ from align import split_for, split_headline
 from align.refine import headline_ends, is_unpunctuated
 
 
+def _cut_words(en: str) -> list[str]:
+    """The words on either side of each place ``headline_ends`` allows, as "left|right"."""
+    return [en[:k].split()[-1] + "|" + en[k:].split()[0] for k in headline_ends(en)]
+
+
 def test_headline_run_into_first_sentence_on_both_sides_is_divided():
     en = ("Police arrest man, 32, on suspicion of murder after woman is stabbed to death "
           "A man has been arrested on suspicion of murder after a woman was stabbed to death "
@@ -108,61 +113,61 @@ def test_a_word_the_dictionary_cannot_place_goes_where_the_meaning_does():
 def test_a_headline_does_not_end_inside_a_name_the_sentence_repeats():
     en = ("Europe captain Thomas Bjorn knows big lead can soon disappear Thomas Bjorn, the "
           "European captain, knows from experience that a lead can vanish.")
-    cuts = [en[:k].split()[-1] + "|" + en[k:].split()[0] for k in headline_ends(en)]
+    cuts = _cut_words(en)
     assert "disappear|Thomas" in cuts and "Thomas|Bjorn" not in cuts
     en = ("Tory MP says NIGEL FARAGE should be put in charge of Brexit negotiations Nigel "
           "Farage should lead the talks, a Conservative backbencher told the march.")
-    cuts = [en[:k].split()[-1] + "|" + en[k:].split()[0] for k in headline_ends(en)]
+    cuts = _cut_words(en)
     assert "negotiations|Nigel" in cuts and "Nigel|Farage" not in cuts
 
 
 def test_a_headline_may_end_with_a_phrase_final_word_or_before_a_repeated_name():
     en = ("Germany's new warship postponed yet again German Navy's newest frigate should "
           "have been commissioned in 2014.")
-    cuts = [en[:k].split()[-1] + "|" + en[k:].split()[0] for k in headline_ends(en)]
+    cuts = _cut_words(en)
     assert "again|German" in cuts
     # The first two words come again inside the first sentence: a candidate, not the cut.
     en = ("Christion Abercrombie Undergoes Surgery After Head Injury Tennessee State "
           "linebacker Christion Abercrombie underwent surgery after a head injury on Saturday.")
-    cuts = [en[:k].split()[-1] + "|" + en[k:].split()[0] for k in headline_ends(en)]
+    cuts = _cut_words(en)
     assert "Injury|Tennessee" in cuts and "linebacker|Christion" in cuts
 
 
 def test_a_headline_may_end_with_a_title_word_before_an_initialism_an_opener_or_as_attribution():
     en = ("Senator plans to take a hard look at running for president U.S. Sen. Jane Smith "
           "says she will take a hard look after the elections.")
-    cuts = [en[:k].split()[-1] + "|" + en[k:].split()[0] for k in headline_ends(en)]
+    cuts = _cut_words(en)
     assert "president|U.S." in cuts
     en = ("Navy could blockade exports, says Interior Secretary As outlined in the paper, "
           "the secretary said the navy could be used.")
-    cuts = [en[:k].split()[-1] + "|" + en[k:].split()[0] for k in headline_ends(en)]
+    cuts = _cut_words(en)
     assert "Secretary|As" in cuts
     # So may an attribution closing the headline, whatever follows.
     en = ("Syria 'ready' for refugees to return, says Foreign Minister Syria says it is ready "
           "for the voluntary return of refugees.")
-    cuts = [en[:k].split()[-1] + "|" + en[k:].split()[0] for k in headline_ends(en)]
+    cuts = _cut_words(en)
     assert "Minister|Syria" in cuts
     en = ("US could use Navy to hamper Russian energy exports - Interior Secretary Washington "
           "can resort to its Navy if necessary, the secretary said.")
-    cuts = [en[:k].split()[-1] + "|" + en[k:].split()[0] for k in headline_ends(en)]
+    cuts = _cut_words(en)
     assert "Secretary|Washington" in cuts
     # Before a name the title goes with it.
     en = "Rally held in support of President Trump The crowd gathered in the square on Sunday."
-    cuts = [en[:k].split()[-1] + "|" + en[k:].split()[0] for k in headline_ends(en)]
+    cuts = _cut_words(en)
     assert "President|Trump" not in cuts and "Trump|The" in cuts
 
 
 def test_a_headline_does_not_end_where_the_rest_would_start_again_itself():
     en = ("Watch: Manchester City's Sergio Aguero navigates through entire Brighton defense for "
           "goal Sergio Aguero and Raheem Sterling dispatched of the Brighton defense on Saturday.")
-    cuts = [en[:k].split()[-1] + "|" + en[k:].split()[0] for k in headline_ends(en)]
+    cuts = _cut_words(en)
     assert "goal|Sergio" in cuts and "City's|Sergio" not in cuts
 
 
 def test_a_headline_does_not_end_before_a_number():
     en = ("HIV/Aids: China reports 14% surge in new cases China has announced a 14% jump in "
           "the number of its citizens who are living with HIV and Aids.")
-    cuts = [en[:k].split()[-1] + "|" + en[k:].split()[0] for k in headline_ends(en)]
+    cuts = _cut_words(en)
     assert "cases|China" in cuts and "reports|14%" not in cuts
 
 
