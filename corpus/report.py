@@ -16,6 +16,7 @@ place.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import html
 import json
@@ -25,6 +26,7 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -289,7 +291,7 @@ def _page_head(store: Path, s: StoreStats, documents: pl.DataFrame, title: str) 
 <meta http-equiv="Content-Security-Policy" content="{csp}">
 <meta name="referrer" content="no-referrer">
 <title>{_e(title)}</title>
-<style>{_CSS}</style>
+<style>{_asset("review.css")}</style>
 </head>
 <body>
 <header>
@@ -324,11 +326,11 @@ def _page_head(store: Path, s: StoreStats, documents: pl.DataFrame, title: str) 
 
 
 def _page_tail() -> str:
-    return f"</script>\n<script>{_JS}</script>\n</body>\n</html>\n"
+    return f"</script>\n<script>{_asset('review.js')}</script>\n</body>\n</html>\n"
 
 
 def _script_hash() -> str:
-    digest = hashlib.sha256(_JS.encode("utf-8")).digest()
+    digest = hashlib.sha256(_asset("review.js").encode("utf-8")).digest()
     return "sha256-" + base64.b64encode(digest).decode("ascii")
 
 
@@ -463,363 +465,13 @@ def _count_table(title: str, counts: dict[str, int]) -> str:
     return f"<table><tr><th>{_e(title)}</th><th>pairs</th><th></th></tr>{rows}</table>"
 
 
-_CSS = """
-:root { --low: #d64545; --mid: #e0a021; --high: #2f9e55; --none: #999;
-  --low-bg: #fdeeee; --mid-bg: #fdf6e6; --high-bg: #f1faf3; --line: #e3e3e8;
-  --en: #3b6fd6; --zh: #d9772b; --ink: #1d1d24; --muted: #6a6a75; }
-* { box-sizing: border-box; }
-body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", "Noto Sans",
-  "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif; color: var(--ink);
-  background: #f6f6f8; }
-header { padding: 14px 20px 4px; }
-h1 { font-size: 20px; margin: 0; }
-h2 { font-size: 16px; margin: 20px 0 8px; }
-.store { color: var(--muted); font-size: 12px; }
-.summary { padding: 6px 20px; }
-.cards { display: flex; gap: 10px; flex-wrap: wrap; }
-.card { background: #fff; border: 1px solid var(--line); border-radius: 8px;
-  padding: 8px 14px; min-width: 150px; }
-.card .k { color: var(--muted); font-size: 12px; }
-.card .v { font-size: 22px; font-weight: 600; }
-.card .s { color: var(--muted); font-size: 12px; }
-.charts { display: flex; gap: 14px; flex-wrap: wrap; margin-top: 10px; align-items: flex-start; }
-figure { margin: 0; background: #fff; border: 1px solid var(--line); border-radius: 8px;
-  padding: 8px 10px; }
-figcaption { font-size: 12px; color: var(--muted); margin-bottom: 4px; }
-.coverage-wrap { max-height: 260px; overflow: auto; }
-svg.chart text { font-size: 10px; text-anchor: middle; fill: var(--muted); }
-svg.chart text.n { fill: var(--ink); }
-svg.chart text.lbl { text-anchor: end; fill: var(--ink); }
-svg.chart text.pct, svg.chart text.key { text-anchor: start; }
-svg .axis { stroke: #bbb; }
-svg .q-low { fill: var(--low); } svg .q-mid { fill: var(--mid); } svg .q-high { fill: var(--high); }
-svg .en { fill: var(--en); } svg .zh { fill: var(--zh); } svg .bg { fill: #eef0f4; }
-svg .en-t { fill: var(--en); } svg .zh-t { fill: var(--zh); }
-.tables { display: flex; flex-direction: column; gap: 10px; }
-table { background: #fff; border: 1px solid var(--line); border-radius: 8px;
-  border-collapse: separate; border-spacing: 0; font-size: 12px; }
-th, td { padding: 2px 8px; text-align: left; }
-td:nth-child(2) { text-align: right; font-variant-numeric: tabular-nums; }
-.bar { display: inline-block; height: 8px; background: #9aa6bd; border-radius: 2px; }
-.filters { position: sticky; top: 0; z-index: 2; display: flex; flex-wrap: wrap; gap: 6px 16px;
-  align-items: center; padding: 8px 20px; background: #fff; border-bottom: 1px solid var(--line);
-  border-top: 1px solid var(--line); margin-top: 12px; }
-.filters label { display: flex; gap: 6px; align-items: center; }
-.filters .grow { flex: 1 1 220px; } .filters .grow input { width: 100%; }
-.legend i { display: inline-block; width: 10px; height: 10px; border-radius: 2px;
-  margin: 0 3px 0 8px; vertical-align: -1px; }
-.legend .q-low, .q-low > .score b { background: var(--low); }
-.legend .q-mid, .q-mid > .score b { background: var(--mid); }
-.legend .q-high, .q-high > .score b { background: var(--high); }
-.q-none > .score b { background: var(--none); }
-.status { color: var(--muted); } .status span { color: var(--ink); font-weight: 600; }
-button { font: inherit; font-size: 12px; margin-left: 6px; padding: 1px 8px; cursor: pointer; }
-.pager { display: flex; gap: 4px; align-items: center; }
-.pager:empty { display: none; }
-#pager-bottom { padding: 8px 20px; }
-main { padding: 8px 20px; }
-details.doc { background: #fff; border: 1px solid var(--line); border-radius: 8px;
-  margin: 10px 0; }
-details.doc > summary { padding: 8px 12px; cursor: pointer; display: flex; gap: 12px;
-  flex-wrap: wrap; align-items: baseline; border-bottom: 1px solid var(--line); }
-details.doc:not([open]) > summary { border-bottom: 0; }
-summary .id { font-weight: 600; }
-summary .meta, .bead .meta { color: var(--muted); font-size: 12px; }
-.bead { display: grid; grid-template-columns: 84px 1fr 1fr 190px; gap: 12px;
-  padding: 6px 12px; border-left: 5px solid var(--none); border-bottom: 1px solid #f0f0f3; }
-.bead.q-low { border-left-color: var(--low); background: var(--low-bg); }
-.bead.q-mid { border-left-color: var(--mid); background: var(--mid-bg); }
-.bead.q-high { border-left-color: var(--high); background: var(--high-bg); }
-.bead .t { white-space: pre-wrap; overflow-wrap: anywhere; }
-.bead .type { font-weight: 600; font-family: ui-monospace, monospace; }
-.score b { display: inline-block; color: #fff; border-radius: 4px; padding: 0 6px;
-  font-variant-numeric: tabular-nums; }
-.score .meta { display: block; line-height: 1.35; margin-top: 2px; }
-.unaligned { margin: 0; padding: 8px 12px 10px; background: #fafafa; border-top: 1px dashed #ccc; }
-.unaligned h3 { font-size: 12px; margin: 0 0 4px; color: var(--muted); font-weight: 600; }
-.unaligned .cols { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; }
-.unaligned .col { max-height: 18em; overflow: auto; }
-.unaligned p { margin: 0 0 4px; padding: 2px 6px; border-left: 3px solid #c8c8d0;
-  color: #45454f; white-space: pre-wrap; overflow-wrap: anywhere; }
-.nopairs { padding: 0 20px 12px; }
-.nopairs details { background: #fff; border: 1px solid var(--line); border-radius: 6px;
-  margin: 4px 0; }
-.nopairs summary { padding: 4px 10px; cursor: pointer; }
-.nopairs .error { color: var(--low); }
-.empty { color: var(--muted); padding: 8px 0; }
-footer { color: var(--muted); font-size: 11px; padding: 8px 20px 30px; }
-@media (max-width: 800px) { .bead { grid-template-columns: 1fr; } }
-"""
+# The page's style and script are package data (corpus/report_page/), read once and
+# inlined, so the page stays one file. The script reads the data island, never writes
+# article text as markup (textContent only), and keeps at most one page of beads in the
+# DOM.
+_PAGE_DATA = resources.files("corpus") / "report_page"
 
-# The page's script. It reads the data island, never writes article text as markup
-# (textContent only), and keeps at most one page of beads in the DOM.
-_JS = r"""
-(function () {
-  "use strict";
-  var t0 = performance.now();
-  var DATA = JSON.parse(document.getElementById("data").textContent);
-  var F = {};
-  DATA.fields.forEach(function (n, i) { F[n] = i; });
-  var pairs = DATA.pairs, docs = DATA.docs, PAGE = DATA.page_size;
-  var state = { dir: "ge", min: 0, bead: "", layout: "", text: "", page: 0 };
-  var collapsed = {};
-  var view = [], lowered = null, noPairsShown = 100;
-  var $ = function (id) { return document.getElementById(id); };
 
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined && text !== null) e.textContent = String(text);
-    return e;
-  }
-  function num(x, d) { return x === null || x === undefined ? "–" : x.toFixed(d === undefined ? 2 : d); }
-  function band(q) {
-    if (q === null || q === undefined) return "q-none";
-    return q < DATA.low ? "q-low" : q < DATA.high ? "q-mid" : "q-high";
-  }
-  function pct(a, n) { return n ? Math.round(100 * (a || 0) / n) + "%" : "–"; }
-  function fillSelect(sel, values) {
-    values.forEach(function (v) { var o = el("option", null, v); o.value = v; sel.appendChild(o); });
-  }
-
-  function textOf(i) {
-    if (lowered === null) lowered = new Array(pairs.length);
-    var s = lowered[i];
-    if (s === undefined) {
-      var p = pairs[i];
-      s = lowered[i] = (p[F.en] + "\n" + p[F.zh] + "\n" + docs[p[F.doc]].id).toLowerCase();
-    }
-    return s;
-  }
-
-  function filter() {
-    var out = [], q, p, i, text = state.text.toLowerCase();
-    var useMin = state.dir === "lt" || state.min > 0;
-    for (i = 0; i < pairs.length; i++) {
-      p = pairs[i];
-      if (useMin) {
-        q = p[F.quality];
-        if (q === null) continue;
-        if (state.dir === "ge" ? q < state.min : q >= state.min) continue;
-      }
-      if (state.bead && p[F.bead] !== state.bead) continue;
-      if (state.layout && docs[p[F.doc]].layout !== state.layout) continue;
-      if (text && textOf(i).indexOf(text) < 0) continue;
-      out.push(i);
-    }
-    view = out;
-    var pages = Math.max(1, Math.ceil(view.length / PAGE));
-    if (state.page >= pages) state.page = pages - 1;
-  }
-
-  function pager(box) {
-    box.replaceChildren();
-    var pages = Math.ceil(view.length / PAGE);
-    if (pages <= 1) return;
-    function go(label, page, disabled) {
-      var b = el("button", null, label);
-      b.type = "button";
-      b.disabled = disabled;
-      b.addEventListener("click", function () { state.page = page; render(); window.scrollTo(0, $("pairs").offsetTop - 60); });
-      box.appendChild(b);
-    }
-    go("«", 0, state.page === 0);
-    go("‹ prev", state.page - 1, state.page === 0);
-    var input = el("input");
-    input.type = "number"; input.min = 1; input.max = pages; input.value = state.page + 1;
-    input.style.width = "5em";
-    input.addEventListener("change", function () {
-      var n = parseInt(input.value, 10);
-      if (n >= 1 && n <= pages) { state.page = n - 1; render(); }
-    });
-    box.appendChild(el("span", null, "page "));
-    box.appendChild(input);
-    box.appendChild(el("span", null, " of " + pages.toLocaleString()));
-    go("next ›", state.page + 1, state.page >= pages - 1);
-    go("»", pages - 1, state.page >= pages - 1);
-  }
-
-  function beadRow(i) {
-    var p = pairs[i], q = p[F.quality];
-    var row = el("div", "bead " + band(q));
-    var meta = el("div");
-    meta.appendChild(el("div", "type", p[F.bead]));
-    meta.appendChild(el("div", "meta", "s " + p[F.sent_en].join(",") + " ⇄ " + p[F.sent_zh].join(",")));
-    meta.appendChild(el("div", "meta", "¶ " + p[F.para_en].join(",") + " ⇄ " + p[F.para_zh].join(",")));
-    if (p[F.line_en] !== null) meta.appendChild(el("div", "meta", "line " + p[F.line_en] + " ⇄ " + p[F.line_zh]));
-    row.appendChild(meta);
-    var en = el("div", "t en", p[F.en]); en.lang = "en";
-    var zh = el("div", "t zh", p[F.zh]); zh.lang = "zh";
-    row.appendChild(en);
-    row.appendChild(zh);
-    var sc = el("div", "score");
-    var b = el("b", null, DATA.score + " " + num(q));
-    sc.appendChild(b);
-    sc.appendChild(el("span", "meta", "align " + num(p[F.align_score]) + " · len " + num(p[F.len_ratio])));
-    sc.appendChild(el("span", "meta", "cov " + num(p[F.cov_en]) + " / " + num(p[F.cov_zh]) + " · copy " + num(p[F.copy])));
-    sc.appendChild(el("span", "meta", "num " + num(p[F.num_agree]) + " · purity " + num(p[F.purity])));
-    sc.title = "bead score, log length ratio, coverage en/zh, number agreement, script purity, copy";
-    row.appendChild(sc);
-    return row;
-  }
-
-  function unalignedBlock(d, open) {
-    var en = d.unaligned_en || [], zh = d.unaligned_zh || [];
-    if (!en.length && !zh.length) return null;
-    var box = el("div", "unaligned");
-    box.appendChild(el("h3", null, "Left unaligned: " + en.length + " English, " + zh.length + " Chinese paragraph" + (en.length + zh.length === 1 ? "" : "s")));
-    var cols = el("div", "cols");
-    [[en, "en"], [zh, "zh"]].forEach(function (c) {
-      var col = el("div", "col " + c[1]);
-      col.lang = c[1];
-      c[0].forEach(function (t) { col.appendChild(el("p", null, t)); });
-      cols.appendChild(col);
-    });
-    box.appendChild(cols);
-    return box;
-  }
-
-  function docHeader(d, cont) {
-    var s = el("summary");
-    s.appendChild(el("span", "id", d.id + (cont ? " (continued)" : "")));
-    s.appendChild(el("span", "meta", d.layout || ""));
-    s.appendChild(el("span", "meta", (d.pairs || 0).toLocaleString() + " pairs"));
-    s.appendChild(el("span", "meta", "aligned: English " + pct(d.aligned_en, d.sent_en) + " of " + (d.sent_en || 0) + ", Chinese " + pct(d.aligned_zh, d.sent_zh) + " of " + (d.sent_zh || 0)));
-    if (d.source && d.source !== d.id) s.appendChild(el("span", "meta", d.source));
-    return s;
-  }
-
-  function renderPairs() {
-    var main = $("pairs");
-    main.replaceChildren();
-    var from = state.page * PAGE, to = Math.min(view.length, from + PAGE);
-    var box = null, lastDoc = -1;
-    for (var k = from; k < to; k++) {
-      var i = view[k], di = pairs[i][F.doc];
-      if (di !== lastDoc) {
-        var d = docs[di];
-        box = el("details", "doc");
-        box.dataset.doc = di;
-        box.open = !collapsed[di];
-        box.addEventListener("toggle", (function (di, box) {
-          return function () { if (box.open) delete collapsed[di]; else collapsed[di] = true; };
-        })(di, box));
-        box.appendChild(docHeader(d, k > 0 && pairs[view[k - 1]][F.doc] === di));
-        main.appendChild(box);
-        lastDoc = di;
-      }
-      box.appendChild(beadRow(i));
-      var nextDoc = k + 1 < view.length ? pairs[view[k + 1]][F.doc] : -1;
-      if (nextDoc !== di) {
-        var u = unalignedBlock(docs[di]);
-        if (u) box.appendChild(u);
-      }
-    }
-    if (from >= to) main.appendChild(el("p", "empty", "No pair matches the filters."));
-  }
-
-  function renderNoPairs() {
-    var box = $("nopairs"), text = state.text.toLowerCase(), list = [];
-    docs.forEach(function (d) {
-      if (d.pairs) return;
-      if (state.layout && d.layout !== state.layout) return;
-      if (text) {
-        var hay = [d.id, d.reason || ""].concat(d.unaligned_en || [], d.unaligned_zh || []).join("\n").toLowerCase();
-        if (hay.indexOf(text) < 0) return;
-      }
-      list.push(d);
-    });
-    $("nopairs-n").textContent = "(" + list.length.toLocaleString() + ")";
-    box.replaceChildren();
-    list.slice(0, noPairsShown).forEach(function (d) {
-      var det = el("details");
-      var s = el("summary");
-      s.appendChild(el("b", null, d.id));
-      s.appendChild(el("span", d.status === "error" ? "error" : "meta", " · " + (d.status || "") + (d.reason ? ": " + d.reason : "")));
-      det.appendChild(s);
-      var u = unalignedBlock(d);
-      det.appendChild(u || el("p", "empty", "no text kept"));
-      box.appendChild(det);
-    });
-    if (list.length > noPairsShown) {
-      var more = el("button", null, "show " + Math.min(100, list.length - noPairsShown) + " more");
-      more.type = "button";
-      more.addEventListener("click", function () { noPairsShown += 100; renderNoPairs(); });
-      box.appendChild(more);
-    }
-    if (!list.length) box.appendChild(el("p", "empty", "none"));
-  }
-
-  // The filters and the page live in the URL's fragment (#min=0.5&bead=2-1&q=...), so a
-  // view can be bookmarked or shared as a link to the same file.
-  function readHash() {
-    var h = new URLSearchParams(location.hash.slice(1));
-    if (h.get("dir") === "lt") state.dir = "lt";
-    var m = parseFloat(h.get("min"));
-    if (m >= 0 && m <= 1) state.min = m;
-    if (DATA.beads.indexOf(h.get("bead")) >= 0) state.bead = h.get("bead");
-    if (DATA.layouts.indexOf(h.get("layout")) >= 0) state.layout = h.get("layout");
-    state.text = (h.get("q") || "").trim();
-    var pg = parseInt(h.get("page"), 10);
-    state.page = pg > 0 ? pg - 1 : 0;
-    $("f-dir").value = state.dir;
-    $("f-min").value = state.min;
-    $("f-min-v").textContent = state.min.toFixed(2);
-    $("f-bead").value = state.bead;
-    $("f-layout").value = state.layout;
-    $("f-text").value = state.text;
-  }
-  function writeHash() {
-    var h = new URLSearchParams();
-    if (state.dir !== "ge") h.set("dir", state.dir);
-    if (state.min > 0) h.set("min", state.min.toFixed(2));
-    if (state.bead) h.set("bead", state.bead);
-    if (state.layout) h.set("layout", state.layout);
-    if (state.text) h.set("q", state.text);
-    if (state.page > 0) h.set("page", state.page + 1);
-    var s = h.toString();
-    try { history.replaceState(null, "", s ? "#" + s : location.pathname + location.search); } catch (e) { /* some file:// setups */ }
-  }
-
-  function render() {
-    writeHash();
-    $("shown").textContent = view.length.toLocaleString("en");
-    pager($("pager-top"));
-    pager($("pager-bottom"));
-    renderPairs();
-  }
-
-  function refilter() { state.page = 0; filter(); render(); renderNoPairs(); }
-
-  fillSelect($("f-bead"), DATA.beads);
-  fillSelect($("f-layout"), DATA.layouts);
-  $("f-min").addEventListener("input", function (e) {
-    state.min = parseFloat(e.target.value);
-    $("f-min-v").textContent = state.min.toFixed(2);
-    refilter();
-  });
-  $("f-dir").addEventListener("change", function (e) { state.dir = e.target.value; refilter(); });
-  $("f-bead").addEventListener("change", function (e) { state.bead = e.target.value; refilter(); });
-  $("f-layout").addEventListener("change", function (e) { state.layout = e.target.value; refilter(); });
-  var timer = null;
-  $("f-text").addEventListener("input", function (e) {
-    clearTimeout(timer);
-    timer = setTimeout(function () { state.text = e.target.value.trim(); refilter(); }, 150);
-  });
-  function setAll(open) {
-    document.querySelectorAll("details.doc").forEach(function (d) { d.open = open; });
-    if (open) collapsed = {};
-    else docs.forEach(function (_, i) { collapsed[i] = true; });
-  }
-  $("expand").addEventListener("click", function () { setAll(true); });
-  $("collapse").addEventListener("click", function () { setAll(false); });
-
-  readHash();
-  filter();
-  render();
-  renderNoPairs();
-  // For measurements: ms from navigation start to this script, and this script's own ms.
-  document.body.setAttribute("data-start-ms", Math.round(t0));
-  document.body.setAttribute("data-render-ms", Math.round(performance.now() - t0));
-})();
-"""
+@functools.cache
+def _asset(name: str) -> str:
+    return (_PAGE_DATA / name).read_text(encoding="utf-8")
