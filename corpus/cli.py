@@ -31,6 +31,9 @@ cli.add_command(stats)
 from corpus.score_cmd import score  # noqa: E402
 
 cli.add_command(score)
+from corpus.decide_cmd import decide  # noqa: E402
+
+cli.add_command(decide)
 
 
 def main() -> None:

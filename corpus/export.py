@@ -10,6 +10,11 @@ Formats: ``tsv`` (``en<TAB>zh``), ``hf`` (``{"translation": {"en", "zh"}}`` JSON
 ``chat`` (``{"messages": [...]}`` JSON Lines), ``moses`` (``PREFIX.en`` + ``PREFIX.zh``)
 and ``tmx`` (TMX 1.4b). Pairs with a null or blank side (``0-1`` / ``1-0`` beads) are
 never exported.
+
+The store's review decisions (``decisions.parquet``) are honoured unless asked not to: a
+rejected pair is never written, an edited pair is written as edited, and an accepted or
+edited pair is kept whatever its scores (``--min-score`` and ``--where`` pass it; bead
+and layout filters, blank sides and dedupe still apply).
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ import polars as pl
 from align.lexicon import traditional_to_simplified
 
 from corpus import __version__
-from corpus.store import scan_pairs
+from corpus.store import read_decisions, scan_pairs
 
 FORMATS = ("tsv", "hf", "chat", "moses", "tmx")
 DIRECTIONS = ("en-zh", "zh-en")
@@ -132,8 +137,12 @@ class Selection:
             cols.add("layout")
         return cols
 
-    def predicate(self, schema: pl.Schema) -> pl.Expr:
-        """One expression keeping the selected pairs (always requires both sides)."""
+    def predicate(self, schema: pl.Schema, reviewed: pl.Expr | None = None) -> pl.Expr:
+        """One expression keeping the selected pairs (always requires both sides).
+
+        :param reviewed: true for pairs a person kept (accepted or edited): the score
+            filters (``min_score``, ``where``) pass them.
+        """
         for bead in self.beads:
             if not _BEAD.match(bead):
                 raise ExportError(f"bad --bead {bead!r}: expected N-M, e.g. 1-1 or 2-1")
@@ -146,9 +155,13 @@ class Selection:
             pl.col("en").str.strip_chars().str.len_chars() > 0,
             pl.col("zh").str.strip_chars().str.len_chars() > 0,
         ]
+        scores: list[pl.Expr] = []
         if self.min_score is not None:
-            parts.append(pl.col("quality") >= self.min_score)
-        parts.extend(c.expr(schema) for c in self.where)
+            scores.append(pl.col("quality") >= self.min_score)
+        scores.extend(c.expr(schema) for c in self.where)
+        if scores:
+            passed = reduce(lambda a, b: a & b, scores).fill_null(False)
+            parts.append(passed if reviewed is None else passed | reviewed)
         if self.beads:
             parts.append(pl.col("bead").is_in(list(self.beads)))
         if self.layouts:
@@ -520,6 +533,10 @@ class ExportReport:
     """What an export read, dropped and wrote."""
 
     read: int = 0
+    rejected: int = 0  # left out by a reviewer's decision
+    edited: int = 0  # written as a reviewer edited them
+    accepted: int = 0  # written with a reviewer's accept
+    ignored: int = 0  # decisions in the store, not applied (ignore_decisions)
     filtered: int = 0
     duplicates: int = 0
     written: int = 0
@@ -529,8 +546,14 @@ class ExportReport:
     def summary(self) -> str:
         """One line: read, filtered out, duplicates dropped, written (and where)."""
         where = " → " + " + ".join(map(str, self.paths[""])) if "" in self.paths else ""
+        review = ""
+        if self.rejected or self.edited or self.accepted:
+            review = (f"review: rejected {self.rejected:,}, edited {self.edited:,}, "
+                      f"accepted {self.accepted:,}; ")
+        elif self.ignored:
+            review = f"review: {self.ignored:,} decisions ignored; "
         return (
-            f"read {self.read:,} pairs; filtered out {self.filtered:,}; "
+            f"read {self.read:,} pairs; {review}filtered out {self.filtered:,}; "
             f"duplicates dropped {self.duplicates:,}; wrote {self.written:,}{where}"
         )
 
@@ -546,6 +569,7 @@ def export_pairs(
     dedupe_sides: bool = False,
     splits: dict[str, float] | None = None,
     seed: int = 0,
+    ignore_decisions: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> ExportReport:
     """Export the selected pairs of ``store`` to ``path`` in ``fmt``; see the module doc.
@@ -553,6 +577,7 @@ def export_pairs(
     :param dedupe_sides: also drop pairs whose English or Chinese side was already written
         (implies ``dedupe``).
     :param splits: split name → fraction of documents; one output per split.
+    :param ignore_decisions: export as aligned, whatever the review decided.
     :param progress: called with the number of pairs read after each batch.
     """
     if fmt not in WRITERS:
@@ -564,8 +589,17 @@ def export_pairs(
     missing = {"en", "zh"} - set(schema)
     if missing:
         raise ExportError(f"{store}: pairs have no {' or '.join(sorted(missing))} column")
-    keep = selection.predicate(schema)
+    decisions = read_decisions(store).select("pair_id", _VERDICT, _EDIT_EN, _EDIT_ZH)
+    report = ExportReport()
+    if ignore_decisions or "pair_id" not in schema:
+        report.ignored, decisions = decisions.height, decisions.clear()
+    reviewed = None
+    if not decisions.is_empty():
+        reviewed = pl.col("__verdict").is_in(["accept", "edit"]).fill_null(False)
+    keep = selection.predicate(schema, reviewed)
     wanted = {"en", "zh"} | selection.columns()
+    if reviewed is not None:
+        wanted.add("pair_id")
     if splits:
         wanted.add("doc_id")
     if fmt == "tmx":
@@ -576,7 +610,7 @@ def export_pairs(
     names = list(splits) if splits else [""]
     outputs = {n: split_path(path, n, fmt) if n else path for n in names}
     writers: dict[str, PairWriter] = {}
-    report = ExportReport(splits={n: 0 for n in names})
+    report.splits = {n: 0 for n in names}
     try:
         for n in names:
             writers[n] = WRITERS[fmt](outputs[n], options)
@@ -584,8 +618,14 @@ def export_pairs(
         batches = scan.select(columns).collect_batches(chunk_size=BATCH_ROWS)
         for batch in batches:
             report.read += len(batch)
+            if reviewed is not None:
+                batch = _apply_decisions(batch, decisions, report)
             selected = batch.filter(keep)
             report.filtered += len(batch) - len(selected)
+            if reviewed is not None:
+                report.edited += int((selected["__verdict"] == "edit").sum())
+                report.accepted += int((selected["__verdict"] == "accept").sum())
+                selected = selected.drop("__verdict")
             if deduper is not None:
                 unique = selected.filter(pl.Series(deduper.keep(selected)))
                 report.duplicates += len(selected) - len(unique)
@@ -620,6 +660,25 @@ def export_pairs(
         raise
     report.paths = {n: writers[n].paths(outputs[n]) for n in names}
     return report
+
+
+_VERDICT = pl.col("verdict").alias("__verdict")
+_EDIT_EN = pl.col("en").alias("__en")
+_EDIT_ZH = pl.col("zh").alias("__zh")
+
+
+def _apply_decisions(
+    batch: pl.DataFrame, decisions: pl.DataFrame, report: ExportReport
+) -> pl.DataFrame:
+    """The batch less its rejected pairs, edits in place, and a ``__verdict`` column."""
+    joined = batch.join(decisions, on="pair_id", how="left", maintain_order="left")
+    rejected = pl.col("__verdict") == "reject"
+    report.rejected += int(joined.select(rejected.sum()).item())
+    edit = pl.col("__verdict") == "edit"
+    return joined.filter(~rejected.fill_null(False)).with_columns(
+        pl.when(edit).then(pl.col("__en")).otherwise(pl.col("en")).alias("en"),
+        pl.when(edit).then(pl.col("__zh")).otherwise(pl.col("zh")).alias("zh"),
+    ).drop("__en", "__zh")
 
 
 def count_pairs(store: Path) -> int:

@@ -22,7 +22,7 @@ from corpus.export import (
     parse_split,
 )
 from corpus.stats import compute_stats, render_text
-from corpus.store import StoreError
+from corpus.store import VERDICTS, StoreError, decisions_present, read_decisions
 
 
 @click.command()
@@ -104,6 +104,13 @@ from corpus.store import StoreError
     show_default=True,
     help="Seed of the split (hashed with each doc_id).",
 )
+@click.option(
+    "--ignore-decisions",
+    is_flag=True,
+    help="Export as aligned, ignoring the review decisions (`bitext decide`); by default "
+    "rejected pairs are left out, edited ones written edited, accepted ones kept whatever "
+    "their score.",
+)
 def export(
     store: Path,
     fmt: str,
@@ -120,6 +127,7 @@ def export(
     dedupe_sides: bool,
     split_spec: str | None,
     seed: int,
+    ignore_decisions: bool,
 ) -> None:
     """Export the pairs of the store OUT for training.
 
@@ -146,6 +154,7 @@ def export(
                 dedupe_sides=dedupe_sides,
                 splits=splits,
                 seed=seed,
+                ignore_decisions=ignore_decisions,
                 progress=bar.update,
             )
     except (ExportError, StoreError) as err:
@@ -178,9 +187,37 @@ def stats(store: Path, fmt: str, examples: int) -> None:
     """
     try:
         summary = compute_stats(store, examples=examples)
+        decisions = decision_counts(store)
     except StoreError as err:
         raise click.ClickException(str(err)) from None
     if fmt == "json":
-        click.echo(json.dumps(summary.to_json(), ensure_ascii=False, indent=2))
+        data = summary.to_json()
+        data["decisions"] = decisions
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        click.echo(render_text(summary))
+        lines = render_text(summary).split("\n")
+        at = next((i + 1 for i, line in enumerate(lines) if line.startswith("pairs ")), len(lines))
+        lines.insert(at, f"{'decisions':<14}{decision_line(decisions)}")
+        click.echo("\n".join(lines))
+
+
+def decision_counts(store: Path) -> dict[str, int]:
+    """Review decisions of a store: per verdict (of pairs it has), and ``without_pair``."""
+    decisions = read_decisions(store)
+    present = decisions_present(store, decisions)
+    counts = dict.fromkeys(VERDICTS, 0)
+    for pair_id, verdict in decisions.select("pair_id", "verdict").iter_rows():
+        if pair_id in present:
+            counts[verdict] = counts.get(verdict, 0) + 1
+    counts["without_pair"] = decisions.height - len(present)
+    return counts
+
+
+def decision_line(counts: dict[str, int]) -> str:
+    """``12 (reject 3, accept 8, edit 1)``, and how many name no pair of the store."""
+    total = sum(n for v, n in counts.items() if v != "without_pair")
+    kinds = ", ".join(f"{v} {n:,}" for v, n in counts.items() if v != "without_pair")
+    line = f"{total:,} ({kinds})" if total else "none (bitext decide OUT decisions.jsonl)"
+    if counts.get("without_pair"):
+        line += f"; {counts['without_pair']:,} name a pair the store no longer has"
+    return line

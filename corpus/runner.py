@@ -3,7 +3,9 @@
 Articles are processed in ``doc_id`` order (in ``jobs`` processes, results kept in
 order), so the rows do not depend on the number of jobs. An article whose content hash
 and settings signature match the previous store's row is not aligned again: its rows
-are copied. Rows go to the store in batches, so memory holds one batch.
+are copied. Rows go to the store in batches, so memory holds one batch. The review
+decisions (``decisions.parquet``) are left as they are; a run counts those whose pair it
+kept and names those whose pair it no longer has.
 """
 
 from __future__ import annotations
@@ -30,9 +32,11 @@ from corpus.store import (
     PAIRS_SCHEMA,
     StoreWriter,
     clean_scratch,
+    decisions_present,
     documents_path,
     frame,
     pairs_path,
+    read_decisions,
     read_metadata,
 )
 
@@ -51,6 +55,8 @@ class RunReport:
     reused: int = 0
     pairs: int = 0
     errors: list[str] = field(default_factory=list)
+    decisions_kept: int = 0  # review decisions whose pair is in the new store
+    decisions_gone: list[str] = field(default_factory=list)  # pair ids this run lost
 
 
 def _work(root: Path, settings: Settings, article: Article) -> tuple[dict[str, Any],
@@ -126,10 +132,20 @@ def run_align(root: Path, out: Path, settings: Settings, jobs: int = 1,
                 report.pairs += _flush(writer, out, batch_docs, batch_pairs, pending_reuse)
                 batch_docs, batch_pairs, pending_reuse = [], [], []
         report.pairs += _flush(writer, out, batch_docs, batch_pairs, pending_reuse)
+        decisions = read_decisions(out)
+        before = decisions_present(out, decisions)
         writer.commit()
     except BaseException:
         writer.discard()
         raise
+    after = decisions_present(out, decisions)
+    report.decisions_kept = len(after)
+    report.decisions_gone = sorted(before - after)
+    if report.decisions_gone and on_error:
+        gone = report.decisions_gone
+        on_error(f"{len(gone)} review decision{'s name' if len(gone) > 1 else ' names'} a pair "
+                 f"this run no longer has (kept in decisions.parquet, not applied): "
+                 + ", ".join(gone[:10]) + (f" and {len(gone) - 10} more" if len(gone) > 10 else ""))
     return report
 
 

@@ -5,6 +5,11 @@ generation (``.bitext-store/current/``); a run writes a whole new generation bes
 and then swaps the one ``current`` link, a single atomic rename, so a run killed at any
 moment leaves the previous pair of files whole and consistent. Both files carry the
 same key-value metadata: the tool version, the settings signature and the run id.
+
+``decisions.parquet``, when there is one, holds what a person decided in the review
+page, one row per ``pair_id`` (the latest decision). It is a plain file beside the two
+links, outside the generations: a run leaves it alone, so decisions outlive re-runs,
+and ``bitext decide`` replaces it whole (written aside, then renamed).
 """
 
 from __future__ import annotations
@@ -18,10 +23,12 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from corpus import __version__
 from corpus.quality import QUALITY_COLUMNS
 
 PAIRS_FILE = "pairs.parquet"
 DOCUMENTS_FILE = "documents.parquet"
+DECISIONS_FILE = "decisions.parquet"
 
 ALIGNMENT_COLUMNS: dict[str, pl.DataType] = {
     "pair_id": pl.String(),  # stable hash of the normalised pair
@@ -60,6 +67,17 @@ DOCUMENTS_SCHEMA: dict[str, pl.DataType] = {
     "n_pairs": pl.Int32(),
     "unaligned_en": pl.List(pl.String()),  # paragraphs (or their parts) left out
     "unaligned_zh": pl.List(pl.String()),
+}
+
+
+VERDICTS = ("reject", "accept", "edit")
+
+DECISIONS_SCHEMA: dict[str, pl.DataType] = {
+    "pair_id": pl.String(),
+    "verdict": pl.String(),  # reject, accept or edit
+    "en": pl.String(),  # the edited text (edits only)
+    "zh": pl.String(),
+    "at": pl.Datetime("ms", "UTC"),  # when the reviewer decided
 }
 
 
@@ -135,6 +153,51 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def decisions_path(out: Path) -> Path:
+    return Path(out) / DECISIONS_FILE
+
+
+def read_decisions(out: Path) -> pl.DataFrame:
+    """The store's review decisions (``DECISIONS_SCHEMA``), empty when there are none."""
+    path = decisions_path(out)
+    if not path.is_file():
+        return pl.DataFrame(schema=DECISIONS_SCHEMA)
+    return pl.read_parquet(path).select(list(DECISIONS_SCHEMA)).cast(DECISIONS_SCHEMA)
+
+
+def merge_decisions(old: pl.DataFrame, new: pl.DataFrame) -> pl.DataFrame:
+    """One row per pair: the latest decision by ``at``; on a tie, ``new``'s later row."""
+    both = pl.concat(
+        [d.select(list(DECISIONS_SCHEMA)).cast(DECISIONS_SCHEMA) for d in (old, new)])
+    return (
+        both.sort("at", maintain_order=True, nulls_last=False)
+        .unique("pair_id", keep="last", maintain_order=True)
+        .sort("pair_id")
+    )
+
+
+def write_decisions(out: Path, decisions: pl.DataFrame) -> None:
+    """Replace the store's decisions table: written in a scratch folder, then renamed."""
+    out = Path(out)
+    scratch = Path(tempfile.mkdtemp(prefix=".bitext-run-", dir=out))
+    try:
+        tmp = scratch / DECISIONS_FILE
+        decisions.select(list(DECISIONS_SCHEMA)).cast(DECISIONS_SCHEMA).write_parquet(
+            tmp, metadata={"bitext.version": __version__})
+        replace_atomically(tmp, decisions_path(out))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def decisions_present(out: Path, decisions: pl.DataFrame) -> set[str]:
+    """The ``pair_id``s of ``decisions`` that the store's pairs have."""
+    if decisions.is_empty() or not pairs_path(out).is_file():
+        return set()
+    ids = decisions["pair_id"].implode()
+    found = scan_pairs(out).select("pair_id").filter(pl.col("pair_id").is_in(ids)).unique()
+    return set(found.collect()["pair_id"].to_list())
 
 
 def replace_atomically(tmp: Path, final: Path) -> None:
