@@ -11,6 +11,11 @@ Content-Security-Policy allows only the page's own script (by hash), no loads at
 Pairs are read with polars in batches (lazy scan, sorted by document and sentence) and
 written out batch by batch; the file is written beside its destination and renamed into
 place.
+
+The page is also where a person reviews the pairs: keyboard first, each pair can be
+rejected, accepted or edited; the decisions live in the browser's storage (keyed by the
+store's path) and download as ``decisions.jsonl`` for ``bitext decide``. The store's own
+decisions travel in the island, so the page shows what was decided before.
 """
 
 from __future__ import annotations
@@ -33,7 +38,13 @@ from typing import Any
 import polars as pl
 
 from corpus.stats import BINS, StoreStats, compute_stats
-from corpus.store import read_metadata, replace_atomically, scan_documents, scan_pairs
+from corpus.store import (
+    read_decisions,
+    read_metadata,
+    replace_atomically,
+    scan_documents,
+    scan_pairs,
+)
 
 PAGE_SIZE = 200  # beads on one page of the review
 BATCH_ROWS = 5_000  # pairs turned into JSON at a time
@@ -63,6 +74,7 @@ PAIR_FIELDS = (
     "para_zh",
     "line_en",
     "line_zh",
+    "pair_id",
 )
 _SCORES = PAIR_FIELDS[4:12]
 _INDICES = PAIR_FIELDS[12:16]
@@ -131,6 +143,8 @@ def write_report(
                 "beads": list(stats.beads),
                 "layouts": sorted({*stats.layouts, *documents["layout"].drop_nulls()}),
                 "docs": _documents_json(documents),
+                "store_key": str(store.resolve()),
+                "decisions": _decisions_json(store),
             }
             fh.write(script_safe_json(meta)[:-1] + ',"pairs":[')
             first = True
@@ -203,6 +217,14 @@ def _documents_json(documents: pl.DataFrame) -> list[dict[str, Any]]:
     ).to_dicts()
 
 
+def _decisions_json(store: Path) -> dict[str, list[str | None]]:
+    """The store's decisions for the page: pair_id -> [verdict, en, zh, ISO time]."""
+    decisions = read_decisions(store).select(
+        "pair_id", "verdict", "en", "zh", pl.col("at").dt.strftime("%Y-%m-%dT%H:%M:%S%.3fZ")
+    )
+    return {pid: [v, en, zh, at] for pid, v, en, zh, at in decisions.iter_rows()}
+
+
 def _pair_rows(pairs: pl.LazyFrame, documents: pl.DataFrame, score: str) -> pl.LazyFrame:
     """The pairs as island rows (``PAIR_FIELDS``), by document then sentence.
 
@@ -236,6 +258,7 @@ def _pair_rows(pairs: pl.LazyFrame, documents: pl.DataFrame, score: str) -> pl.L
             *(number(c) for c in _SCORES[1:]),
             *(pl.col(c) for c in _INDICES),
             *(pl.col(c) for c in _LINES),
+            "pair_id",
         )
     )
 
@@ -315,14 +338,35 @@ def _page_head(store: Path, s: StoreStats, documents: pl.DataFrame, title: str) 
 <label class="grow"><input type="search" id="f-text" placeholder="search English, Chinese or document…"></label>
 <span class="legend"><i class="q-low"></i>&lt; {LOW} <i class="q-mid"></i>&lt; {HIGH} <i class="q-high"></i>≥ {HIGH}</span>
 <div class="pager" id="pager-top"></div>
+<label><input type="checkbox" id="f-undecided"> undecided only</label>
+<label><input type="checkbox" id="f-low"> low quality first</label>
 <div class="status"><span id="shown">…</span> of <span id="total">{s.pairs:,}</span> pairs match
 <button type="button" id="expand">expand all</button><button type="button" id="collapse">collapse all</button></div>
+<div class="review"><span class="counter" id="decided">no decisions yet</span>
+<button type="button" id="download">download decisions.jsonl</button>
+<span class="keys" id="keys">{_KEYS}</span><span class="warn" id="storage-warn"></span></div>
 </nav>
 <main id="pairs"><noscript>The pairs need JavaScript to show; the summary above does not.</noscript></main>
 <div class="pager" id="pager-bottom"></div>
 <section class="nopairs"><h2>Documents without pairs <span id="nopairs-n"></span></h2><div id="nopairs"></div></section>
 <footer>settings signature: <code>{_e(signature)}</code></footer>
 <script type="application/json" id="data">"""
+
+
+# The review's keys, as the page shows them (review.js binds them).
+_KEYS = " · ".join(
+    f"{' / '.join(f'<kbd>{k}</kbd>' for k in keys)} {what}"
+    for keys, what in (
+        (("j", "↓"), "next pair"),
+        (("k", "↑"), "previous"),
+        (("a",), "accept"),
+        (("r",), "reject"),
+        (("e",), "edit (<kbd>Enter</kbd> saves, <kbd>Esc</kbd> cancels)"),
+        (("u",), "undo"),
+        (("n", "p"), "next / previous page"),
+        (("d",), "download"),
+    )
+)
 
 
 def _page_tail() -> str:

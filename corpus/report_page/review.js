@@ -1,3 +1,8 @@
+// The review page's script (bitext report inlines it; the page's CSP allows it by hash).
+// It reads the data island, writes article text with textContent only (never as markup)
+// and keeps at most one page of beads in the DOM. Review: keyboard first, a pair can be
+// rejected, accepted or edited; decisions are kept in localStorage, keyed by the store's
+// path, and download as decisions.jsonl for `bitext decide`.
 (function () {
   "use strict";
   var t0 = performance.now();
@@ -5,9 +10,14 @@
   var F = {};
   DATA.fields.forEach(function (n, i) { F[n] = i; });
   var pairs = DATA.pairs, docs = DATA.docs, PAGE = DATA.page_size;
-  var state = { dir: "ge", min: 0, bead: "", layout: "", text: "", page: 0 };
+  var state = {
+    dir: "ge", min: 0, bead: "", layout: "", text: "", page: 0, undecided: false, low: false
+  };
   var collapsed = {};
   var view = [], lowered = null, noPairsShown = 100;
+  var cur = 0; // the selected pair: its position in view
+  var rows = {}; // pair index -> its row, for the beads on the page
+  var editing = null; // the pair index whose text is being edited
   var $ = function (id) { return document.getElementById(id); };
 
   function el(tag, cls, text) {
@@ -26,6 +36,143 @@
     values.forEach(function (v) { var o = el("option", null, v); o.value = v; sel.appendChild(o); });
   }
 
+  // -- decisions ----------------------------------------------------------------------
+  // A decision is [verdict, en, zh, at] (en and zh for edits only, at an ISO time).
+  // `stored` came with the page (the store's decisions table); `local` are the ones made
+  // in this browser. Where both have one, the later wins, as in `bitext decide`.
+  var VERBS = { reject: "rejected", accept: "accepted", edit: "edited" };
+  var KEY = "bitext.decisions:" + DATA.store_key;
+  var stored = DATA.decisions || {};
+  var storedCount = Object.keys(stored).length;
+  var local = loadLocal();
+  var undoStack = []; // [pair index, pair_id, the local decision replaced or null]
+
+  function warn(text) { $("storage-warn").textContent = text; }
+  function loadLocal() {
+    try {
+      var text = window.localStorage.getItem(KEY);
+      var value = text ? JSON.parse(text) : {};
+      return value && typeof value === "object" ? value : {};
+    } catch (e) {
+      warn("browser storage unavailable (" + e.name + "): download the decisions before closing the tab");
+      return {};
+    }
+  }
+  function saveLocal() {
+    try {
+      window.localStorage.setItem(KEY, JSON.stringify(local));
+    } catch (e) {
+      warn("browser storage failed (" + e.name + "): download the decisions before closing the tab");
+    }
+  }
+  function own(obj, key) { return Object.prototype.hasOwnProperty.call(obj, key); }
+  function decisionOf(i) {
+    var pid = pairs[i][F.pair_id];
+    var l = own(local, pid) ? local[pid] : null, s = own(stored, pid) ? stored[pid] : null;
+    if (l && s) return l[3] >= s[3] ? l : s;
+    return l || s;
+  }
+  function textOfSide(i, side) {
+    var d = decisionOf(i);
+    return d && d[0] === "edit" ? d[side === "en" ? 1 : 2] : pairs[i][F[side]];
+  }
+
+  function counter() {
+    var n = { reject: 0, accept: 0, edit: 0 }, total = 0;
+    for (var pid in local) {
+      if (own(local, pid) && own(n, local[pid][0])) { n[local[pid][0]]++; total++; }
+    }
+    var text = total
+      ? total.toLocaleString("en") + " decision" + (total === 1 ? "" : "s") + " here: " +
+        n.reject + " rejected, " + n.accept + " accepted, " + n.edit + " edited"
+      : "no decisions here yet";
+    if (storedCount) text += " · " + storedCount.toLocaleString("en") + " in the store";
+    $("decided").textContent = text;
+    $("download").disabled = !total;
+  }
+
+  function decide(verdict, en, zh) {
+    var i = view[cur];
+    if (i === undefined) return;
+    if (editing !== null) { editing = null; refreshRow(i); } // a button pressed mid-edit
+    var pid = pairs[i][F.pair_id];
+    if (pid === null || pid === undefined) { warn("this pair has no pair_id: it cannot be decided"); return; }
+    undoStack.push([i, pid, own(local, pid) ? local[pid] : null]);
+    var d = [verdict, null, null, new Date().toISOString()];
+    if (verdict === "edit") { d[1] = en; d[2] = zh; }
+    local[pid] = d;
+    saveLocal();
+    refreshRow(i);
+    counter();
+    select(cur + 1);
+  }
+
+  function undo() {
+    var u = undoStack.pop();
+    if (!u) return;
+    if (u[2]) local[u[1]] = u[2];
+    else delete local[u[1]];
+    saveLocal();
+    counter();
+    var k = view.indexOf(u[0]);
+    if (k >= 0) { select(k); refreshRow(u[0]); }
+  }
+
+  function download() {
+    var entries = Object.keys(local).map(function (pid) { return [pid, local[pid]]; });
+    entries.sort(function (a, b) { return a[1][3] < b[1][3] ? -1 : a[1][3] > b[1][3] ? 1 : 0; });
+    var lines = entries.map(function (e) {
+      var d = e[1], o = { pair_id: e[0], verdict: d[0] };
+      if (d[0] === "edit") { o.en = d[1]; o.zh = d[2]; }
+      o.at = d[3];
+      return JSON.stringify(o) + "\n";
+    });
+    var a = el("a");
+    a.href = URL.createObjectURL(new Blob(lines, { type: "application/x-ndjson" }));
+    a.download = "decisions.jsonl";
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(function () { URL.revokeObjectURL(a.href); }, 10000);
+  }
+
+  // -- editing --------------------------------------------------------------------------
+
+  function startEdit() {
+    var i = view[cur], row = rows[i];
+    if (i === undefined || !row) return;
+    editing = i;
+    row.classList.add("editing");
+    var cells = row.querySelectorAll(".t");
+    ["en", "zh"].forEach(function (side, k) {
+      var t = el("textarea", "edit");
+      t.lang = side;
+      t.value = textOfSide(i, side);
+      t.rows = Math.min(8, Math.max(2, Math.ceil(t.value.length / 60)));
+      cells[k].replaceChildren(t);
+    });
+    cells[0].firstChild.focus();
+  }
+
+  function endEdit(save) {
+    var i = editing, row = rows[i];
+    editing = null;
+    if (!row) return;
+    var boxes = row.querySelectorAll("textarea");
+    if (boxes.length < 2) { refreshRow(i); return; }
+    var en = boxes[0].value.trim(), zh = boxes[1].value.trim();
+    if (save && (en !== textOfSide(i, "en").trim() || zh !== textOfSide(i, "zh").trim())) {
+      var p = pairs[i];
+      // Back to the text as aligned: the person says it is right as it is.
+      if (en === String(p[F.en]).trim() && zh === String(p[F.zh]).trim()) decide("accept");
+      else decide("edit", en, zh);
+      return;
+    }
+    refreshRow(i);
+  }
+
+  // -- the list -------------------------------------------------------------------------
+
   function textOf(i) {
     if (lowered === null) lowered = new Array(pairs.length);
     var s = lowered[i];
@@ -36,6 +183,8 @@
     return s;
   }
 
+  // Decided pairs leave an "undecided only" view when the filters next apply, not while
+  // the reviewer works through the page.
   function filter() {
     var out = [], q, p, i, text = state.text.toLowerCase();
     var useMin = state.dir === "lt" || state.min > 0;
@@ -49,7 +198,17 @@
       if (state.bead && p[F.bead] !== state.bead) continue;
       if (state.layout && docs[p[F.doc]].layout !== state.layout) continue;
       if (text && textOf(i).indexOf(text) < 0) continue;
+      if (state.undecided && decisionOf(i)) continue;
       out.push(i);
+    }
+    if (state.low) {
+      // Lowest score first, pairs without a score last; otherwise in document order.
+      out.sort(function (a, b) {
+        var qa = pairs[a][F.quality], qb = pairs[b][F.quality];
+        if (qa === null) return qb === null ? a - b : 1;
+        if (qb === null) return -1;
+        return qa - qb || a - b;
+      });
     }
     view = out;
     var pages = Math.max(1, Math.ceil(view.length / PAGE));
@@ -64,7 +223,7 @@
       var b = el("button", null, label);
       b.type = "button";
       b.disabled = disabled;
-      b.addEventListener("click", function () { state.page = page; render(); window.scrollTo(0, $("pairs").offsetTop - 60); });
+      b.addEventListener("click", function () { toPage(page); window.scrollTo(0, $("pairs").offsetTop - 60); });
       box.appendChild(b);
     }
     go("«", 0, state.page === 0);
@@ -74,7 +233,7 @@
     input.style.width = "5em";
     input.addEventListener("change", function () {
       var n = parseInt(input.value, 10);
-      if (n >= 1 && n <= pages) { state.page = n - 1; render(); }
+      if (n >= 1 && n <= pages) toPage(n - 1);
     });
     box.appendChild(el("span", null, "page "));
     box.appendChild(input);
@@ -83,22 +242,51 @@
     go("»", pages - 1, state.page >= pages - 1);
   }
 
+  function toPage(page) {
+    var pages = Math.max(1, Math.ceil(view.length / PAGE));
+    if (page < 0 || page >= pages) return;
+    state.page = page;
+    cur = page * PAGE;
+    render();
+  }
+
   function beadRow(i) {
-    var p = pairs[i], q = p[F.quality];
-    var row = el("div", "bead " + band(q));
+    var p = pairs[i], q = p[F.quality], d = decisionOf(i);
+    var row = el("div", "bead " + band(q) + (d ? " d-" + d[0] : ""));
+    row.dataset.i = i;
     var meta = el("div");
     meta.appendChild(el("div", "type", p[F.bead]));
+    if (state.low) meta.appendChild(el("div", "meta doc", docs[p[F.doc]].id));
     meta.appendChild(el("div", "meta", "s " + p[F.sent_en].join(",") + " ⇄ " + p[F.sent_zh].join(",")));
     meta.appendChild(el("div", "meta", "¶ " + p[F.para_en].join(",") + " ⇄ " + p[F.para_zh].join(",")));
     if (p[F.line_en] !== null) meta.appendChild(el("div", "meta", "line " + p[F.line_en] + " ⇄ " + p[F.line_zh]));
+    var acts = el("div", "acts");
+    [["a", "accept", "✓"], ["r", "reject", "✗"], ["e", "edit", "✎"]].forEach(function (b) {
+      var button = el("button", null, b[2]);
+      button.type = "button";
+      button.dataset.act = b[0];
+      button.title = b[1] + " (" + b[0] + ")";
+      acts.appendChild(button);
+    });
+    meta.appendChild(acts);
     row.appendChild(meta);
-    var en = el("div", "t en", p[F.en]); en.lang = "en";
-    var zh = el("div", "t zh", p[F.zh]); zh.lang = "zh";
-    row.appendChild(en);
-    row.appendChild(zh);
+    ["en", "zh"].forEach(function (side) {
+      var cell = el("div", "t " + side);
+      cell.lang = side;
+      if (d && d[0] === "edit") {
+        cell.appendChild(el("div", "edited", side === "en" ? d[1] : d[2]));
+        cell.appendChild(el("div", "was", p[F[side]]));
+      } else {
+        cell.textContent = p[F[side]];
+      }
+      row.appendChild(cell);
+    });
     var sc = el("div", "score");
-    var b = el("b", null, DATA.score + " " + num(q));
-    sc.appendChild(b);
+    sc.appendChild(el("b", null, DATA.score + " " + num(q)));
+    if (d) {
+      var fromStore = own(stored, p[F.pair_id]) && stored[p[F.pair_id]] === d;
+      sc.appendChild(el("i", "verdict v-" + d[0], VERBS[d[0]] + (fromStore ? " (store)" : "")));
+    }
     sc.appendChild(el("span", "meta", "align " + num(p[F.align_score]) + " · len " + num(p[F.len_ratio])));
     sc.appendChild(el("span", "meta", "cov " + num(p[F.cov_en]) + " / " + num(p[F.cov_zh]) + " · copy " + num(p[F.copy])));
     sc.appendChild(el("span", "meta", "num " + num(p[F.num_agree]) + " · purity " + num(p[F.purity])));
@@ -107,7 +295,16 @@
     return row;
   }
 
-  function unalignedBlock(d, open) {
+  function refreshRow(i) {
+    var old = rows[i];
+    if (!old) return;
+    var row = beadRow(i);
+    if (old.classList.contains("cur")) row.classList.add("cur");
+    old.replaceWith(row);
+    rows[i] = row;
+  }
+
+  function unalignedBlock(d) {
     var en = d.unaligned_en || [], zh = d.unaligned_zh || [];
     if (!en.length && !zh.length) return null;
     var box = el("div", "unaligned");
@@ -136,30 +333,61 @@
   function renderPairs() {
     var main = $("pairs");
     main.replaceChildren();
+    rows = {};
+    editing = null;
     var from = state.page * PAGE, to = Math.min(view.length, from + PAGE);
-    var box = null, lastDoc = -1;
-    for (var k = from; k < to; k++) {
-      var i = view[k], di = pairs[i][F.doc];
-      if (di !== lastDoc) {
-        var d = docs[di];
-        box = el("details", "doc");
-        box.dataset.doc = di;
-        box.open = !collapsed[di];
-        box.addEventListener("toggle", (function (di, box) {
-          return function () { if (box.open) delete collapsed[di]; else collapsed[di] = true; };
-        })(di, box));
-        box.appendChild(docHeader(d, k > 0 && pairs[view[k - 1]][F.doc] === di));
-        main.appendChild(box);
-        lastDoc = di;
-      }
-      box.appendChild(beadRow(i));
-      var nextDoc = k + 1 < view.length ? pairs[view[k + 1]][F.doc] : -1;
-      if (nextDoc !== di) {
-        var u = unalignedBlock(docs[di]);
-        if (u) box.appendChild(u);
+    if (cur < from || cur >= to) cur = from;
+    if (state.low) {
+      // Ordered by score, the pairs of a document are apart: one list, each bead naming
+      // its document.
+      var flat = el("div", "flat");
+      for (var j = from; j < to; j++) flat.appendChild(rows[view[j]] = beadRow(view[j]));
+      main.appendChild(flat);
+    } else {
+      var box = null, lastDoc = -1;
+      for (var k = from; k < to; k++) {
+        var i = view[k], di = pairs[i][F.doc];
+        if (di !== lastDoc) {
+          var d = docs[di];
+          box = el("details", "doc");
+          box.dataset.doc = di;
+          box.open = !collapsed[di];
+          box.addEventListener("toggle", (function (di, box) {
+            return function () { if (box.open) delete collapsed[di]; else collapsed[di] = true; };
+          })(di, box));
+          box.appendChild(docHeader(d, k > 0 && pairs[view[k - 1]][F.doc] === di));
+          main.appendChild(box);
+          lastDoc = di;
+        }
+        box.appendChild(rows[i] = beadRow(i));
+        var nextDoc = k + 1 < view.length ? pairs[view[k + 1]][F.doc] : -1;
+        if (nextDoc !== di) {
+          var u = unalignedBlock(docs[di]);
+          if (u) box.appendChild(u);
+        }
       }
     }
     if (from >= to) main.appendChild(el("p", "empty", "No pair matches the filters."));
+    else rows[view[cur]].classList.add("cur");
+  }
+
+  // Selects the pair at position k of the view (turning the page when it is on another)
+  // and scrolls it into sight.
+  function select(k, noScroll) {
+    if (!view.length) return;
+    k = Math.max(0, Math.min(view.length - 1, k));
+    if (editing !== null) endEdit(false);
+    var old = rows[view[cur]];
+    if (old) old.classList.remove("cur");
+    cur = k;
+    var page = Math.floor(k / PAGE);
+    if (page !== state.page) { state.page = page; render(); }
+    var row = rows[view[cur]];
+    if (!row) return;
+    row.classList.add("cur");
+    var box = row.parentNode;
+    if (box.tagName === "DETAILS" && !box.open) box.open = true;
+    if (!noScroll) row.scrollIntoView({ block: "nearest" });
   }
 
   function renderNoPairs() {
@@ -204,14 +432,19 @@
     if (DATA.beads.indexOf(h.get("bead")) >= 0) state.bead = h.get("bead");
     if (DATA.layouts.indexOf(h.get("layout")) >= 0) state.layout = h.get("layout");
     state.text = (h.get("q") || "").trim();
+    state.undecided = h.get("undecided") === "1";
+    state.low = h.get("order") === "low";
     var pg = parseInt(h.get("page"), 10);
     state.page = pg > 0 ? pg - 1 : 0;
+    cur = state.page * PAGE;
     $("f-dir").value = state.dir;
     $("f-min").value = state.min;
     $("f-min-v").textContent = state.min.toFixed(2);
     $("f-bead").value = state.bead;
     $("f-layout").value = state.layout;
     $("f-text").value = state.text;
+    $("f-undecided").checked = state.undecided;
+    $("f-low").checked = state.low;
   }
   function writeHash() {
     var h = new URLSearchParams();
@@ -220,6 +453,8 @@
     if (state.bead) h.set("bead", state.bead);
     if (state.layout) h.set("layout", state.layout);
     if (state.text) h.set("q", state.text);
+    if (state.undecided) h.set("undecided", "1");
+    if (state.low) h.set("order", "low");
     if (state.page > 0) h.set("page", state.page + 1);
     var s = h.toString();
     try { history.replaceState(null, "", s ? "#" + s : location.pathname + location.search); } catch (e) { /* some file:// setups */ }
@@ -233,7 +468,53 @@
     renderPairs();
   }
 
-  function refilter() { state.page = 0; filter(); render(); renderNoPairs(); }
+  function refilter() { state.page = 0; cur = 0; filter(); render(); renderNoPairs(); }
+
+  // -- the keys -------------------------------------------------------------------------
+
+  var KEYS = {
+    j: function () { select(cur + 1); },
+    ArrowDown: function () { select(cur + 1); },
+    k: function () { select(cur - 1); },
+    ArrowUp: function () { select(cur - 1); },
+    a: function () { decide("accept"); },
+    r: function () { decide("reject"); },
+    e: startEdit,
+    u: undo,
+    n: function () { toPage(state.page + 1); },
+    p: function () { toPage(state.page - 1); },
+    d: download
+  };
+
+  document.addEventListener("keydown", function (e) {
+    var t = e.target, tag = t && t.tagName;
+    if (editing !== null && tag === "TEXTAREA") {
+      // Enter saves (Shift+Enter: a new line); not while an input method composes.
+      if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); endEdit(true); }
+      else if (e.key === "Escape") { e.preventDefault(); endEdit(false); }
+      return;
+    }
+    if (e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return;
+    if (tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA") {
+      if (e.key === "Escape") t.blur();
+      return;
+    }
+    var act = own(KEYS, e.key) ? KEYS[e.key] : null;
+    if (!act) return;
+    e.preventDefault();
+    act();
+  });
+
+  // A click on a bead selects it; its buttons act on it as their keys do.
+  $("pairs").addEventListener("click", function (e) {
+    var row = e.target.closest ? e.target.closest(".bead") : null;
+    if (!row || row.contains(document.activeElement) && document.activeElement.tagName === "TEXTAREA") return;
+    var k = view.indexOf(Number(row.dataset.i));
+    if (k < 0) return;
+    if (k !== cur) select(k, true);
+    var act = e.target.dataset && e.target.dataset.act;
+    if (act) KEYS[act]();
+  });
 
   fillSelect($("f-bead"), DATA.beads);
   fillSelect($("f-layout"), DATA.layouts);
@@ -245,6 +526,8 @@
   $("f-dir").addEventListener("change", function (e) { state.dir = e.target.value; refilter(); });
   $("f-bead").addEventListener("change", function (e) { state.bead = e.target.value; refilter(); });
   $("f-layout").addEventListener("change", function (e) { state.layout = e.target.value; refilter(); });
+  $("f-undecided").addEventListener("change", function (e) { state.undecided = e.target.checked; e.target.blur(); refilter(); });
+  $("f-low").addEventListener("change", function (e) { state.low = e.target.checked; e.target.blur(); refilter(); });
   var timer = null;
   $("f-text").addEventListener("input", function (e) {
     clearTimeout(timer);
@@ -257,11 +540,19 @@
   }
   $("expand").addEventListener("click", function () { setAll(true); });
   $("collapse").addEventListener("click", function () { setAll(false); });
+  $("download").addEventListener("click", download);
+  // The sticky filter bar's height, so a bead scrolled into sight is not under it.
+  function navHeight() {
+    document.documentElement.style.setProperty("--nav-h", $("filters").offsetHeight + "px");
+  }
+  window.addEventListener("resize", navHeight);
 
   readHash();
   filter();
   render();
   renderNoPairs();
+  counter();
+  navHeight();
   // For measurements: ms from navigation start to this script, and this script's own ms.
   document.body.setAttribute("data-start-ms", Math.round(t0));
   document.body.setAttribute("data-render-ms", Math.round(performance.now() - t0));
