@@ -285,8 +285,9 @@
     ["en", "zh"].forEach(function (side) {
       var cell = el("div", "t " + side);
       cell.lang = side;
-      if (d && d[0] === "edit") {
-        cell.appendChild(el("div", "edited", side === "en" ? d[1] : d[2]));
+      var edited = d && d[0] === "edit" ? (side === "en" ? d[1] : d[2]) : null;
+      if (edited !== null && edited !== String(p[F[side]]).trim()) {
+        cell.appendChild(el("div", "edited", edited));
         cell.appendChild(el("div", "was", p[F[side]]));
       } else {
         cell.textContent = p[F[side]];
