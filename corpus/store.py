@@ -164,13 +164,13 @@ def read_decisions(out: Path) -> pl.DataFrame:
     path = decisions_path(out)
     if not path.is_file():
         return pl.DataFrame(schema=DECISIONS_SCHEMA)
-    return pl.read_parquet(path).select(list(DECISIONS_SCHEMA)).cast(DECISIONS_SCHEMA)
+    return pl.read_parquet(path).select(list(DECISIONS_SCHEMA)).cast(pl.Schema(DECISIONS_SCHEMA))
 
 
 def merge_decisions(old: pl.DataFrame, new: pl.DataFrame) -> pl.DataFrame:
     """One row per pair: the latest decision by ``at``; on a tie, ``new``'s later row."""
     both = pl.concat(
-        [d.select(list(DECISIONS_SCHEMA)).cast(DECISIONS_SCHEMA) for d in (old, new)])
+        [d.select(list(DECISIONS_SCHEMA)).cast(pl.Schema(DECISIONS_SCHEMA)) for d in (old, new)])
     return (
         both.sort("at", maintain_order=True, nulls_last=False)
         .unique("pair_id", keep="last", maintain_order=True)
@@ -184,7 +184,7 @@ def write_decisions(out: Path, decisions: pl.DataFrame) -> None:
     scratch = Path(tempfile.mkdtemp(prefix=".bitext-run-", dir=out))
     try:
         tmp = scratch / DECISIONS_FILE
-        decisions.select(list(DECISIONS_SCHEMA)).cast(DECISIONS_SCHEMA).write_parquet(
+        decisions.select(list(DECISIONS_SCHEMA)).cast(pl.Schema(DECISIONS_SCHEMA)).write_parquet(
             tmp, metadata={"bitext.version": __version__})
         replace_atomically(tmp, decisions_path(out))
     finally:
