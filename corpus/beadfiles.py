@@ -21,19 +21,35 @@ def read_beads(path: Path) -> list[Bead]:
 
 
 def verse_merge(beads: list[Bead], src_verse: list[str], tgt_verse: list[str]) -> list[Bead]:
-    """Merge consecutive beads whose sentences belong to one verse (the Bible's gold
-    is at verse level)."""
+    """Merge predicted beads to verse level (the Bible's gold is at verse level) as the
+    Bertalign paper's evaluation script (``eval_bible.py``) does.
+
+    A bead has a verse only when each non-empty side lies within one verse and the two
+    sides lie in the same one (an empty side takes the other side's verse); consecutive
+    beads with the same verse merge into one; a bead with no verse is never merged, with
+    the bead before it or after it. ``src_verse[i]`` is the verse of source line ``i``
+    (e.g. ``Gen:1:2``), ``tgt_verse`` likewise."""
     out: list[Bead] = []
-    last = None
+    last: str | None = None
     for b in beads:
-        verse = src_verse[b.src[0]] if b.src else tgt_verse[b.tgt[0]]
-        if out and verse == last:
+        verse = bead_verse(b, src_verse, tgt_verse)
+        if verse and verse == last:
             prev = out[-1]
             out[-1] = Bead(prev.src + b.src, prev.tgt + b.tgt)
         else:
             out.append(b)
         last = verse
     return out
+
+
+def bead_verse(bead: Bead, src_verse: list[str], tgt_verse: list[str]) -> str | None:
+    """The one verse both sides of ``bead`` lie in (an empty side takes the other's), or
+    None when a side spans several verses or the two sides lie in different ones."""
+    src = {src_verse[i] for i in bead.src}
+    tgt = {tgt_verse[i] for i in bead.tgt}
+    if len(src) > 1 or len(tgt) > 1 or src and tgt and src != tgt:
+        return None
+    return next(iter(src or tgt), None)
 
 
 def score_beads(gold: list[Bead], pred: list[Bead]) -> tuple[int, int, int]:
