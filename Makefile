@@ -20,7 +20,8 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-## Benchmarks (need ../shared/bench; BENCH_ARGS=--quick leaves out Bible 006).
+## Benchmarks, one table over the dev sets (need ../shared/bench; BENCH_ARGS=--quick leaves
+## out Bible 006, BENCH_ARGS='--sets mac-dev,ntrex' picks sets).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 

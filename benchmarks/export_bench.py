@@ -17,6 +17,7 @@ import numpy as np
 import polars as pl
 from _measure import machine, run_cli
 
+from corpus.quality import QUALITY_COLUMNS
 from corpus.store import DOCUMENTS_SCHEMA, PAIRS_SCHEMA
 
 CHUNK = 250_000
@@ -80,6 +81,7 @@ def synthetic_chunk(
             "en": en,
             "zh": zh,
             "align_score": rng.random(n),
+            **{name: rng.random(n).astype(np.float32) for name in QUALITY_COLUMNS},
         },
         schema_overrides=PAIRS_SCHEMA,
     ).select(list(PAIRS_SCHEMA))
