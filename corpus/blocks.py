@@ -11,9 +11,13 @@ class Block:
 
     :param text: the text, markup removed, whitespace collapsed to single spaces.
     :param source: the file's path relative to the directory being read.
-    :param line: 1-based line where the block starts (for HTML, the element's line).
+    :param line: 1-based line where the block starts (for HTML, the element's line); in
+        formats without lines, the block's number: the cue of a subtitle, the paragraph
+        of a Word file, the block's place in a PDF or EPUB.
     :param kind: ``p`` paragraph, ``h`` heading, ``li`` list item, ``quote``, ``cell``.
     :param lang: ``en``, ``zh`` or ``other`` once the language split has run, else ``""``.
+    :param where: where the block is, for formats whose ``line`` is not a line: ``cue 12
+        (00:01:02.500)``, ``paragraph 7``, ``page 3``, ``ch02.xhtml line 40``.
     """
 
     text: str
@@ -21,6 +25,7 @@ class Block:
     line: int
     kind: str = "p"
     lang: str = ""
+    where: str = ""
 
 
 class ReadError(Exception):

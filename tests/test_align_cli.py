@@ -239,7 +239,7 @@ def test_binary_file_is_a_one_line_error_and_the_run_goes_on(
     assert "broken.txt" in row["reason"] and "\n" not in row["reason"]
     errors = [line for line in result.stderr.splitlines() if "broken.txt" in line]
     assert len(errors) == 1 and errors[0].startswith("bitext: ")
-    assert sample_docs.filter(pl.col("status") == "ok").height == 11
+    assert sample_docs.filter(pl.col("status") == "ok").height == 14
     strict = align(SAMPLES, tmp_path / "strict", "--strict", ok=False)
     assert strict.exit_code != 0
     assert (tmp_path / "strict" / "pairs.parquet").is_file()  # the store is still written

@@ -126,7 +126,8 @@ def test_decode_raises_only_read_error(data: bytes) -> None:
 def test_source_is_relative_posix_path_and_suffix_dispatch(tmp_path: Path) -> None:
     blocks = read(tmp_path, "news/a.MD", "# Title\n")
     assert blocks == [Block("Title", "news/a.MD", 1, "h")]
-    assert TEXT_SUFFIXES == {".txt", ".md", ".markdown", ".html", ".htm"}
+    assert TEXT_SUFFIXES == {".txt", ".md", ".markdown", ".mdx", ".html", ".htm", ".rst",
+                             ".rest", ".srt", ".vtt", ".ass", ".ssa", ".docx", ".epub", ".pdf"}
 
 
 def test_file_too_large(tmp_path: Path) -> None:
@@ -154,8 +155,8 @@ def test_missing_directory_and_unsupported_files(tmp_path: Path) -> None:
     (tmp_path / "dir.md").mkdir()
     with pytest.raises(ReadError, match="cannot read: is a directory"):
         read_blocks(tmp_path / "dir.md", tmp_path)
-    with pytest.raises(ReadError, match=r"unsupported file type '\.pdf'"):
-        read(tmp_path, "a.pdf", "text")
+    with pytest.raises(ReadError, match=r"unsupported file type '\.odt'"):
+        read(tmp_path, "a.odt", "text")
 
 
 # --------------------------------------------------------------------------------------

@@ -13,13 +13,20 @@ from pathlib import Path
 from corpus.blocks import Block, ReadError
 from corpus.readers.base import Reader
 from corpus.readers.decoding import decode
+from corpus.readers.epub import EPUB
 from corpus.readers.html import HTML
 from corpus.readers.markdown import Markdown
+from corpus.readers.mdx import MDX
+from corpus.readers.pdf import PDF
+from corpus.readers.rst import ReStructuredText
+from corpus.readers.subtitles import Subtitles
 from corpus.readers.text import PlainText
+from corpus.readers.word import Word
 
 READERS: dict[str, Reader] = {
     suffix: reader
-    for reader in (PlainText(), Markdown(), HTML())
+    for reader in (PlainText(), Markdown(), MDX(), HTML(), ReStructuredText(), Subtitles(),
+                   Word(), EPUB(), PDF())
     for suffix in reader.suffixes
 }
 """The reader of each suffix (lowercase, with the dot)."""

@@ -5,9 +5,13 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import ClassVar
 
-from corpus.blocks import Block
+from corpus.blocks import Block, ReadError
 from corpus.readers.decoding import decode
 from corpus.readers.paragraphs import Unit
+
+
+class FormatError(Exception):
+    """The file is not valid in its format; the message says how, in one line."""
 
 
 class Reader(ABC):
@@ -15,7 +19,6 @@ class Reader(ABC):
 
     suffixes: ClassVar[tuple[str, ...]] = ()  # lowercase, with the dot
 
-    @abstractmethod
     def read(self, data: bytes, source: str) -> list[Block]:
         """The blocks of one file, in reading order, ``lang`` left empty.
 
@@ -23,12 +26,20 @@ class Reader(ABC):
             and for error messages.
         :raises ReadError: the bytes are not a readable file of this format.
         """
+        try:
+            return self.blocks(data, source)
+        except FormatError as exc:
+            raise ReadError(source, str(exc)) from None
+
+    @abstractmethod
+    def blocks(self, data: bytes, source: str) -> list[Block]:
+        """What :meth:`read` returns; may raise :class:`FormatError`."""
 
 
 class TextReader(Reader):
     """A format stored as text: the bytes are decoded (:func:`decode`), then parsed."""
 
-    def read(self, data: bytes, source: str) -> list[Block]:
+    def blocks(self, data: bytes, source: str) -> list[Block]:
         text = decode(data, source)
         return [Block(t, source, line, kind) for line, kind, t in self.units(text)]
 

@@ -137,3 +137,16 @@ def front_matter_range(lines: list[str]) -> tuple[int, int]:
             return 0, 0
     return 0, 0
 
+
+
+_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CJK_MARKS = "\u3000-\u303f\uff00-\uffef"  # CJK punctuation and fullwidth forms
+_CJK_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t\r\f]*\n\s*(?=[{_CJK}])"
+                        rf"|(?<=[{_CJK_MARKS}])[ \t\r\f]*\n\s*|[ \t\r\f]*\n\s*(?=[{_CJK_MARKS}])")
+
+
+def join_lines(text: str) -> str:
+    """One paragraph's lines as one line: no space where a line break falls between two
+    Chinese characters or next to a Chinese punctuation mark, one space elsewhere (for
+    formats whose paragraphs are known, such as a PDF text box or a subtitle cue)."""
+    return collapse_space(_CJK_BREAK.sub("", text))
