@@ -33,6 +33,7 @@ class Params:
     merge_penalty: float = 0.45  # cost of each sentence beyond a 1-1 bead
     cross_penalty: float = 0.4  # cost of a bead spanning a paragraph break on one side
     max_merge: int = 4  # largest side of a bead (1-4 / 4-1), 2-2 always allowed
+    size_power: float = 1.0  # a bead's score grows as ((a + b) / 2) ** size_power
 
 
 # A paragraph of one sentence this short (English, Chinese characters, spaces aside) is
@@ -46,6 +47,8 @@ def bead_types(max_merge: int) -> list[tuple[int, int]]:
     types = [(1, 0), (1, 1), (2, 2)]
     for k in range(2, max_merge + 1):
         types += [(1, k), (k, 1)]
+    if max_merge >= 3:
+        types += [(2, 3), (3, 2)]
     return types + [(0, 1)]
 
 
@@ -102,9 +105,12 @@ def best_path(E: SparseRows, Z: SparseRows, mass_e: np.ndarray, mass_z: np.ndarr
     off = np.concatenate([[0], np.cumsum(hi - lo + 1)]).astype(np.int64)
     skip_e = params.skip_penalty * _not_a_label(para_e, len_e, LABEL_CHARS[0])
     skip_z = params.skip_penalty * _not_a_label(para_z, len_z, LABEL_CHARS[1])
-    back = kernels().search(n, lo, hi, off, ta, tb, qlo, qhi, cum, cum_off, me, mz, cle, clz,
-                   brk_e, brk_z, skip_e, skip_z, ratio, params.threshold, params.length_weight,
-                   params.merge_penalty, params.cross_penalty)
+    size = (ta + tb) / 2.0
+    tw = size ** params.size_power
+    tc = params.merge_penalty * (ta + tb - 2).astype(np.float64)
+    back = kernels().search(n, lo, hi, off, ta, tb, tw, tc, qlo, qhi, cum, cum_off, me, mz,
+                            cle, clz, brk_e, brk_z, skip_e, skip_z, ratio, params.threshold,
+                            params.length_weight, params.cross_penalty)
     path: list[tuple[int, int]] = []
     i, j = n, m
     while i > 0 or j > 0:

@@ -100,8 +100,8 @@ def band_dots(xp, xi, xv, yp, yi, yv, qlo, qhi, dim):  # pragma: no cover - comp
 
 
 @numba.njit(cache=True)
-def search(n, lo, hi, off, ta, tb, qlo, qhi, cum, cum_off, me, mz, cle, clz, brk_e,
-            brk_z, skip_e, skip_z, ratio, threshold, length_weight, merge_penalty,
+def search(n, lo, hi, off, ta, tb, tw, tc, qlo, qhi, cum, cum_off, me, mz, cle, clz, brk_e,
+            brk_z, skip_e, skip_z, ratio, threshold, length_weight,
             cross_penalty):  # pragma: no cover - compiled
     D = np.full(off[-1], NEG)
     back = np.full(off[-1], -1, dtype=np.int8)
@@ -138,8 +138,8 @@ def search(n, lo, hi, off, ta, tb, qlo, qhi, cum, cum_off, me, mz, cle, clz, brk
                     lz = clz[j] - clz[pj]
                     delta = np.log((lz + 2.0 * ratio) / (ratio * (le + 2.0)))
                     cross = (brk_e[i - 1] - brk_e[pi]) + (brk_z[j - 1] - brk_z[pj])
-                    score = (a + b) / 2.0 * (sim - threshold - length_weight * delta * delta) \
-                        - merge_penalty * (a + b - 2) - cross_penalty * cross
+                    score = tw[t] * (sim - threshold - length_weight * delta * delta) \
+                        - tc[t] - cross_penalty * cross
                 if prev + score > best:
                     best = prev + score
                     bk = t

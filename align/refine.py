@@ -39,6 +39,8 @@ _CLAUSE_END = re.compile(r"[，、；：,;:（(“「『《]\s*$")
 _CLAUSE_CUT = re.compile(r"[;:]$")
 _HAN_WORD = re.compile(r"[\u4e00-\u9fff]")
 # A piece ending at punctuation (closing quotes and brackets aside).
+RUN_ON_TIE = 0.05  # dictionary score within which two cuts of a run-on are as good
+
 _PUNCTUATED = re.compile(r"[，、；：,;:。.!?！？…]['\"’”」』）)]*\s*$")
 # Clause punctuation within two characters of a cut ("太旧，有|可能", "一件|事，因为").
 _NEAR_PUNCTUATION = re.compile(r"[，、；：,;:][^|]{0,2}\||\|[^|]{0,2}[，、；：,;:]")
@@ -158,10 +160,7 @@ def split_for(parts: list[str], sentence: str, parts_lang: str = "en",
         or semicolon followed by a capital letter (in English, where a new verse or
         quotation starts); ``run_on``: anywhere, but only if the dictionary's best cut is
         not at punctuation nor within two characters of it (two sentences run together
-        without it, rather than joined by a comma as translators do); ``comma``: only
-        right after a comma (two translations joined by one); ``run_in`` (``parts`` in
-        Chinese): only where a headline may end in the English, with no comma before it
-        nor a capitalised word right before it. First, though, where
+        without it, rather than joined by a comma as translators do). First, though, where
         a quote or bracket marks the end or start of a translation (``_marks``), the cut
         falls there if it can (``quote_end``: only at a closing quote).
     :return: the two pieces, or None when no division is convincing.
@@ -181,8 +180,15 @@ def split_for(parts: list[str], sentence: str, parts_lang: str = "en",
         # aligning generated articles for 0.001 F1), unless at or a word off punctuation.
         if not options:
             return None
-        found = options[_by_dictionary(options)[0]][1][1:]
-        return None if _at_punctuation(*found) else found
+        order = _by_dictionary(options)
+        found = options[order[0]][1][1:]
+        best = options[order[0]][1][0]
+        # A cut at punctuation as good as the best (within RUN_ON_TIE) says the
+        # translator joined the two with it: not a run-on.
+        if any(_at_punctuation(*options[i][1][1:]) for i in order
+               if options[i][1][0] >= best - RUN_ON_TIE):
+            return None
+        return found
     best = _choose(options, parts_lang)
     return None if best is None else options[best][1][1:]
 
@@ -337,18 +343,13 @@ def _candidates(parts: list[str], tokens: _Tokens, sentence: str, parts_lang: st
     total = sum(len(w) for w in words)
     out = []
     content = max(1, sum(1 for f in feats if f))
-    # A heading run into its sentence: where a headline may end, with no comma before and
-    # not after a capitalised word ("... Sam Shepard's True | West which is ...").
-    run_in = {c for c in headline_ends(sentence) if "," not in sentence[:c] and
-              not sentence[:c].split()[-1][:1].isupper()} if mode == "run_in" else None
     anchored = stems[0] | stems[1]
     heading = not _sentence_like(parts[0], parts_lang)
     prefix = 0
     for k in range(1, len(words)):
         prefix += len(words[k - 1])
         ratio = prefix / total
-        if not 0.4 * share <= ratio <= min(1.0, 2.5 * share) or ratio >= 0.95 or \
-                (run_in is not None and ends[k - 1] not in run_in):
+        if not 0.4 * share <= ratio <= min(1.0, 2.5 * share) or ratio >= 0.95:
             continue
         head, rest = sentence[:ends[k - 1]], sentence[ends[k - 1]:].lstrip()
         if not _may_cut(mode, head, rest):
@@ -388,8 +389,6 @@ def _may_cut(mode: str, head: str, rest: str) -> bool:
         return False  # a piece never starts with punctuation
     if mode == "run_on":
         return _balanced(head)
-    if mode == "comma":
-        return head.rstrip().endswith(("，", ",")) and _balanced(head)
     if mode == "bracket_end":
         return head.rstrip()[-1:] in ")）"
     if mode == "quote_end":

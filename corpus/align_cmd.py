@@ -29,8 +29,10 @@ from corpus.runner import run_align
                    "auto; default: RAY_ADDRESS, a `ray start` cluster here, else a local "
                    "instance).")
 @click.option("--strict", is_flag=True, help="Exit non-zero when any file had an error.")
-@click.option("--semantic", is_flag=True,
-              help="Add multilingual sentence embeddings to the dictionary signal (slower).")
+@click.option("--semantic/--no-semantic", default=True, show_default=True,
+              help="Score beads with multilingual sentence embeddings beside the dictionary "
+                   "(texts up to 20,000 sentences); --no-semantic: the dictionary alone "
+                   "(faster, weaker on free translation).")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar (default: on when stderr is a terminal).")
 def align(directory: Path, out: Path, jobs: int, engine: str, address: str | None,
@@ -100,12 +102,9 @@ class _NoBar:
 
 
 def _settings(semantic: bool) -> Settings:
-    """The aligner's settings, with the embedding signal if ``semantic``."""
-    if not semantic:
-        return Settings()
-    from align.semantic import WEIGHT
-
-    return Settings(semantic=WEIGHT)
+    """The aligner's settings: its fitted model, without the embeddings if not
+    ``semantic``."""
+    return Settings() if semantic else Settings(semantic=0.0)
 
 
 @click.command("align-sentences")
@@ -123,8 +122,10 @@ def _settings(semantic: bool) -> Settings:
 @click.option("--src-lang", type=click.Choice(["en", "zh"]), default=None,
               help="Language of SRC (default: guessed from its script, for each pair).")
 @click.option("--scores", is_flag=True, help="Append each bead's score after a tab.")
-@click.option("--semantic", is_flag=True,
-              help="Add multilingual sentence embeddings to the dictionary signal (slower).")
+@click.option("--semantic/--no-semantic", default=True, show_default=True,
+              help="Score beads with multilingual sentence embeddings beside the dictionary "
+                   "(texts up to 20,000 sentences); --no-semantic: the dictionary alone "
+                   "(faster, weaker on free translation).")
 def align_sentences_cmd(src: Path | None, tgt: Path | None, out: Path | None,
                         jobs_file: Path | None, src_lang: str | None, scores: bool,
                         semantic: bool) -> None:

@@ -27,24 +27,18 @@ from corpus.sentences import split
 
 # Bumped whenever reading, splitting or pairing changes the rows an article gives, so
 # that a re-run does not keep rows made by older code.
-PIPELINE_VERSION = 68
+PIPELINE_VERSION = 69
 # An English side needs a word: a number alone ("70") is a score widget. One-word headings
 # ("Methods" / "方法") are kept; widget lines ("Hot 热度") are left out by is_widget.
 MIN_EN_WORDS = 1
 CLAUSE_MIN_COVERAGE = 0.15  # both pieces of a sentence divided at a colon
 RUN_ON_MIN_COVERAGE = 0.3  # both pieces of two Chinese sentences run together
-COMMA_MIN_COVERAGE = 0.1  # both pieces of two translations joined by a comma
 MINOR_SHARE = 0.1  # a language with at most this share of the other's sentences is a guest
 GUEST_MIN_QUALITY = 0.5  # pairs in such an article need at least this quality
 STRANDED_MAX = 0.4  # a 1-1 bead between two left-out sentences needs this similarity
 REDIVIDE_BELOW = 0.3  # only pairs one of which is this similar or less (embedding costs)
 REDIVIDE_GAIN = 0.2  # summed similarity a clause moved across a sentence end must add
 REDIVIDE_TOLERANCE = 0.02  # and what either pair may lose
-GAP_MAX = 3  # sentences of each language left out between two pairs, paired in order
-GAP_MIN_SIMILARITY = 0.2  # if every pair's embeddings are at least this similar
-GAP_MARGIN = 0.15  # and one Chinese sentence's English this much more than any other
-RUN_IN_MIN_SIMILARITY = 0.4  # a heading divided off an English sentence, with its Chinese
-RUN_IN_TOLERANCE = 0.05  # the similarity the rest of that sentence may lose
 _WORD = re.compile(r"[A-Za-z]+")
 _FIRST_CLAUSE = re.compile(r"[^，。！？]*，")
 
@@ -61,8 +55,6 @@ def pipeline_signature(settings: Settings) -> str:
     return (f"pipeline:{PIPELINE_VERSION}|{settings.signature()}|split:nupunkt+zh-rule|"
             f"min_en_words:{MIN_EN_WORDS}|minor_share:{MINOR_SHARE}|"
             f"guest_min_quality:{GUEST_MIN_QUALITY}|stranded_max:{STRANDED_MAX}|"
-            f"run_in:{RUN_IN_MIN_SIMILARITY},{RUN_IN_TOLERANCE}|"
-            f"gap:{GAP_MAX},{GAP_MIN_SIMILARITY},{GAP_MARGIN}|"
             f"redivide:{REDIVIDE_BELOW},{REDIVIDE_GAIN},{REDIVIDE_TOLERANCE}|"
             f"{QUALITY_SIGNATURE}")
 
@@ -183,18 +175,15 @@ def align_article(article: Article, root: Path, settings: Settings) -> tuple[dic
                             [s.para for s in en], [s.para for s in zh], settings) \
         if en and zh else [Bead((i,), ()) for i in range(len(en))] + \
         [Bead((), (j,)) for j in range(len(zh))]
-    run_ins: set[Bead] = set()
-    beads = _rejoin_left_out(beads, en, zh, run_ins)
     beads = [left for k, b in enumerate(beads) for left in (
         [Bead(b.src, ()), Bead((), b.tgt)] if _stranded(beads, k) else [b])]
-    beads = _fill_gaps(beads, en, zh)
     source = " + ".join(article.files)
     rows, used_en, used_zh = [], set(), set()
     first = True
     for b in beads:
         if not b.src or not b.tgt:
             continue
-        pieces, first = _pieces(b, en, zh, first, b in run_ins), False
+        pieces, first = _pieces(b, en, zh, first), False
         for src, tgt, text_en, text_zh in pieces:
             if len(_WORD.findall(text_en)) < MIN_EN_WORDS:
                 continue
@@ -244,16 +233,14 @@ def align_article(article: Article, root: Path, settings: Settings) -> tuple[dic
     return doc, rows
 
 
-def _pieces(b: Bead, en: list[Sentence], zh: list[Sentence], first: bool,
-            run_in: bool = False) -> list[
+def _pieces(b: Bead, en: list[Sentence], zh: list[Sentence], first: bool) -> list[
         tuple[tuple[int, ...], tuple[int, ...], str, str]]:
     """The pairs of a bead: usually the bead itself. Where one side has two sentences
     (or a heading and more) and the other runs them into one, two pairs, the other side
     divided where the dictionary agrees: after a headline or heading, at a colon before
     a new verse (1-2), or where the Chinese runs two sentences together without
     punctuation (2-1; English marks its sentence ends, so one English sentence against
-    two Chinese ones is a 1-2 translation, not a run-on, and stays whole, unless
-    ``run_in``: a heading the English runs into its sentence, see ``_runs_in``). The
+    two Chinese ones is a 1-2 translation, not a run-on, and stays whole). The
     article's first bead with one English sentence may run a title into its first
     sentence on both sides (the Chinese then may go on with more sentences). The pairs
     of a divided bead name the same divided sentence."""
@@ -264,8 +251,6 @@ def _pieces(b: Bead, en: list[Sentence], zh: list[Sentence], first: bool,
         while len(src) > 1:  # "Abstract" + "Background" + a sentence / "摘要背景背景..."
             head, rest = en[src[0]].text, " ".join(en[i].text for i in src[1:])
             pieces = split_for([head, rest], text, "en") if is_unpunctuated(head) else None
-            if pieces is None and run_in:  # joined by _rejoin_left_out for its comma
-                pieces = _comma_joined([head, rest], text)
             if pieces is None and b.kind == "2-1":
                 pieces = split_for([head, rest], text, "en", RUN_ON_MIN_COVERAGE, "run_on")
             if not pieces:
@@ -283,8 +268,6 @@ def _pieces(b: Bead, en: list[Sentence], zh: list[Sentence], first: bool,
                 pieces = split_for([head, rest], text, "zh")
             elif b.kind == "1-2":  # "...freely eat: But of the tree..." / "...随意吃。只是..."
                 pieces = split_for([head, rest], text, "zh", CLAUSE_MIN_COVERAGE, "clause")
-            if pieces is None and run_in:
-                pieces = split_for([head, rest], text, "zh", mode="run_in")
             if not pieces:
                 break
             out.append((b.src, (tgt[0],), pieces[0], head))
@@ -365,168 +348,6 @@ def _return_closing_quotes(rows: list[dict[str, Any]]) -> None:
                 r["pair_id"] = pair_id(r["en"], r["zh"])
 
 
-def _rejoin_left_out(beads: list[Bead], en: list[Sentence], zh: list[Sentence],
-                     run_ins: set[Bead] | None = None) -> list[Bead]:
-    """An unpunctuated sentence left out just before a bead with one Chinese sentence (or
-    several: a heading and a subheading), or given to the bead before it, is often a
-    headline or heading whose translation the other side ran into its next sentence:
-    make them one n-1 (or 1-2) bead when that sentence divides convincingly between
-    them. So is an English sentence left out after a 1-1 bead whose English closes a
-    quotation and whose Chinese goes on after the closing quote, or after a comma, and
-    one before a 1-1 bead whose Chinese opens with its translation and a comma. Beads
-    joined because the English runs a heading into its sentence, or for a comma, are
-    added to ``run_ins``."""
-    out: list[Bead] = []
-    moved = None  # the bead a heading was last moved into
-    for b in beads:
-        prev = out[-1] if out else None
-        if prev is not None and b.kind == "1-0" and prev.kind == "1-1" and \
-                prev.src[0] + 1 == b.src[0] and split_for(
-                    [en[prev.src[0]].text, en[b.src[0]].text], zh[prev.tgt[0]].text, "en",
-                    mode="quote_end"):
-            # The sentence after a quotation, left out while its translation follows the
-            # Chinese closing quote ("...的声音”埃文斯：“...").
-            out[-1] = Bead(prev.src + b.src, prev.tgt, prev.score)
-            continue
-        if prev is not None and b.kind == "1-0" and prev.kind == "1-1" and \
-                prev.src[0] + 1 == b.src[0] and _comma_joined(
-                    [en[prev.src[0]].text, en[b.src[0]].text], zh[prev.tgt[0]].text):
-            # The sentence after a pair whose Chinese goes on after a comma with its
-            # translation ("...早上六点前结束，对于出现这样的情况我深感遗憾。").
-            out[-1] = Bead(prev.src + b.src, prev.tgt, prev.score)
-            if run_ins is not None:
-                run_ins.add(out[-1])
-            continue
-        if prev is not None and b.kind == "1-0" and prev.kind == "1-1" and \
-                prev.src[0] + 1 == b.src[0] and is_unpunctuated(en[prev.src[0]].text) and \
-                not is_unpunctuated(en[b.src[0]].text) and _confirmed(
-                    [en[prev.src[0]].text, en[b.src[0]].text], zh[prev.tgt[0]].text, 1):
-            # A heading paired with the Chinese that runs it into the next sentence,
-            # which the aligner left out ("...in race to find survivors" + "For
-            # survivors, ..." / "...而陷入绝望情况对于幸存者来说变得越来越糟。").
-            out[-1] = Bead(prev.src + b.src, prev.tgt, prev.score)
-            continue
-        if prev is not None and b.kind == "1-1" and prev.kind == "1-0" and \
-                prev.src[0] + 1 == b.src[0] and _comma_joined(
-                    [en[prev.src[0]].text, en[b.src[0]].text], zh[b.tgt[0]].text, 0):
-            # The sentence before a pair whose Chinese opens with its translation and a
-            # comma.
-            out[-1] = Bead(prev.src + b.src, b.tgt, b.score)
-            if run_ins is not None:
-                run_ins.add(out[-1])
-            continue
-        if prev is not None and b.kind == "1-1" and len(prev.src) > 1 and prev.tgt and \
-                prev is not moved and prev.src[-1] + 1 == b.src[0] and \
-                _opens(en[prev.src[-1]].text, b, en, zh):
-            # A heading the aligner gave to the sentence before it ("... progression." +
-            # "End points" / "...进展。"), whose translation opens the next bead's Chinese
-            # (once: the moved heading's sentence does not move on in turn).
-            out[-1] = Bead(prev.src[:-1], prev.tgt, prev.score)
-            moved = Bead(prev.src[-1:] + b.src, b.tgt, b.score)
-            out.append(moved)
-            continue
-        if prev is not None and b.src and len(b.tgt) == 1 and _heads(prev, b, en, zh):
-            while out and _heads(out[-1], b, en, zh):  # "Statistical analysis" +
-                b = Bead(out.pop().src + b.src, b.tgt, b.score)  # "Primary end point"
-            out.append(b)
-            continue
-        if prev is not None and {b.kind, prev.kind} == {"0-1", "1-1"}:
-            one, left = (prev, b) if prev.src else (b, prev)
-            joined = Bead(one.src, tuple(sorted(one.tgt + left.tgt)), one.score)
-            if joined.tgt[0] + 1 == joined.tgt[1] and (
-                    left is prev and is_unpunctuated(zh[left.tgt[0]].text) and split_for(
-                        [zh[j].text for j in joined.tgt], en[one.src[0]].text, "zh") or
-                    _runs_in(one, left, en, zh)):
-                # A heading left out, run into its sentence on the other side: an
-                # unpunctuated Chinese one before it, or a Chinese one before or after the
-                # English that runs it in ("...blunt visitors Holt's team should ...").
-                out[-1] = joined
-                if run_ins is not None:
-                    run_ins.add(joined)
-                continue
-        out.append(b)
-    return out
-
-
-def _runs_in(one: Bead, left: Bead, en: list[Sentence], zh: list[Sentence]) -> bool:
-    """True if the English of the 1-1 bead ``one`` runs a heading into its sentence
-    where the Chinese has two, ``left``'s (left out) and ``one``'s: it divides where a
-    headline may end, as ``_confirmed`` checks."""
-    ordered = sorted([one.tgt[0], left.tgt[0]])
-    return _confirmed([zh[j].text for j in ordered], en[one.src[0]].text,
-                      ordered.index(left.tgt[0]), "zh", mode="run_in") is not None
-
-
-def _fill_gaps(beads: list[Bead], en: list[Sentence], zh: list[Sentence]) -> list[Bead]:
-    """Sentences left out between two pairs, or between a pair and the start or end of
-    the text, are translations the aligner missed when their embeddings agree: as many
-    English as Chinese (up to GAP_MAX of each: a short quotation, "Today, there's
-    neither." / "而如今，这两样什么都没有了。"; two headings) in order, each pair
-    GAP_MIN_SIMILARITY similar or more; one sentence among several of the other language
-    (the edge of an untranslated stretch) with the one that is that similar and
-    GAP_MARGIN more similar than any other."""
-    from align.semantic import similarities
-
-    out: list[Bead] = []
-    k = 0
-    while k < len(beads):
-        end = k
-        while end < len(beads) and not (beads[end].src and beads[end].tgt):
-            end += 1
-        src = [i for b in beads[k:end] for i in b.src]
-        tgt = [j for b in beads[k:end] for j in b.tgt]
-        found: list[Bead] = []
-        if end > k and tgt and (k > 0 or end < len(beads)):
-            if len(src) == len(tgt) <= GAP_MAX:
-                sims = similarities([(en[i].text, zh[j].text) for i, j in zip(src, tgt)])
-                if min(sims) >= GAP_MIN_SIMILARITY:
-                    found = [Bead((i,), (j,), 0.0) for i, j in zip(src, tgt)]
-            elif min(len(src), len(tgt)) == 1:
-                sims = similarities([(en[i].text, zh[j].text) for i in src for j in tgt])
-                best, second = sorted(sims, reverse=True)[:2]
-                if best >= GAP_MIN_SIMILARITY and best >= second + GAP_MARGIN:
-                    i, j = [(i, j) for i in src for j in tgt][sims.index(best)]
-                    found = [Bead((m,), ()) for m in src if m < i] + \
-                        [Bead((), (m,)) for m in tgt if m < j] + [Bead((i,), (j,), 0.0)] + \
-                        [Bead((m,), ()) for m in src if m > i] + \
-                        [Bead((), (m,)) for m in tgt if m > j]
-        if found:
-            out += found
-            k = end
-            continue
-        out += beads[k:max(end, k + 1)]
-        k = max(end, k + 1)
-    return out
-
-
-def _confirmed(parts: list[str], text: str, left: int, parts_lang: str = "en",
-               min_coverage: float = 0.15, mode: str = "headline") -> tuple[str, str] | None:
-    """``text`` divided for ``parts`` (``split_for``) where the embeddings agree: the
-    piece of ``parts[left]`` (the sentence the aligner left out) is RUN_IN_MIN_SIMILARITY
-    similar to it or more, and the other piece loses no more than RUN_IN_TOLERANCE of
-    the whole's similarity to its own part; else None."""
-    from align.semantic import similarities
-
-    found = split_for(parts, text, parts_lang, min_coverage, mode)
-    if found is None:
-        return None
-    kept = 1 - left
-    pairs = [(parts[left], found[left]), (parts[kept], found[kept]), (parts[kept], text)]
-    if parts_lang == "zh":
-        pairs = [(b, a) for a, b in pairs]
-    sims = similarities(pairs)
-    if sims[0] >= RUN_IN_MIN_SIMILARITY and sims[1] >= sims[2] - RUN_IN_TOLERANCE:
-        return found
-    return None
-
-
-def _comma_joined(parts: list[str], text: str, left: int = 1) -> tuple[str, str] | None:
-    """The Chinese ``text`` divided after the comma that joins the translations of two
-    English sentences ``parts`` ("...早上六点前结束，|对于出现这样的情况我深感遗憾。"), the
-    sentence ``parts[left]`` left out (``_confirmed``); else None."""
-    return _confirmed(parts, text, left, min_coverage=COMMA_MIN_COVERAGE, mode="comma")
-
-
 def _stranded(beads: list[Bead], k: int) -> bool:
     """True for a weak 1-1 bead between two left-out sentences: at the edge of an
     untranslated stretch the aligner pairs leftovers ("And God said, This is the token
@@ -535,23 +356,6 @@ def _stranded(beads: list[Bead], k: int) -> bool:
     if b.kind != "1-1" or b.score >= STRANDED_MAX or k == 0 or k == len(beads) - 1:
         return False
     return all(not (n.src and n.tgt) for n in (beads[k - 1], beads[k + 1]))
-
-
-def _heads(prev: Bead, b: Bead, en: list[Sentence], zh: list[Sentence]) -> bool:
-    """True if ``prev`` leaves out an unpunctuated English sentence just before ``b``,
-    not a bracketed gloss ("（dynamic component loading）"), whose Chinese divides
-    between it and ``b``'s English."""
-    if prev.kind != "1-0" or prev.src[0] + 1 != b.src[0]:
-        return False
-    heading = en[prev.src[0]].text
-    return not (heading[:1] in "(（" and heading[-1:] in ")）") and _opens(heading, b, en, zh)
-
-
-def _opens(heading: str, b: Bead, en: list[Sentence], zh: list[Sentence]) -> bool:
-    """True if ``heading`` is unpunctuated and ``b``'s one Chinese sentence divides
-    between it and ``b``'s English."""
-    return is_unpunctuated(heading) and split_for(
-        [heading, " ".join(en[i].text for i in b.src)], zh[b.tgt[0]].text, "en") is not None
 
 
 def _left_out(stream: list[Sentence], used: set[int], joiner: str) -> list[str]:

@@ -263,28 +263,6 @@ def test_a_chinese_piece_does_not_end_on_a_number_and_its_measure_word():
     assert head == "德里:面包车撞进商店，两名男子被拘" and rest.startswith("一辆面包车")
 
 
-def test_a_run_in_heading_ends_where_a_headline_may_but_not_after_a_comma_or_inside_a_name():
-    zh = ["流浪者队错失了战胜强大主队的几次机会。", "杰拉德的球队本应早早进球，他们的快速边锋给对方防线制造了许多麻烦。"]
-    en = ("Rangers miss chances against strong hosts Gerrard's team should have scored early, "
-          "with their fast wingers causing the defence many problems.")
-    assert split_for(zh, en, "zh", mode="run_in") == (
-        "Rangers miss chances against strong hosts",
-        "Gerrard's team should have scored early, with their fast wingers causing the defence "
-        "many problems.")
-    # One sentence the Chinese translates as two, with a name and with a comma before a
-    # capitalised word: no heading there.
-    zh = ["自十一月份起，这位演员将出演山姆·谢泼德的《真实的西部》。", "《真实的西部》讲述一位电影制片人和他身为强盗的兄弟的故事。"]
-    en = ("From November the actor will star in a revival of Sam Shepard's True West which is "
-          "the story of a film producer and his brother, who is a robber.")
-    assert split_for(zh, en, "zh", mode="run_in") is None
-    zh = ["这时我们就会得到一份稳定的 HTML，想要切换主题时只需要替换对应的 CSS 变量，而不需要经历冗长的 cssinjs 序列化过程。",
-          "现在我们融合 cssinjs 和 CSS 变量的方案初具雏形了。"]
-    en = ("Now, we have a stable HTML, and switching themes only requires replacing the "
-          "corresponding CSS variables without going through the lengthy cssinjs "
-          "serialization process.")
-    assert split_for(zh, en, "zh", mode="run_in") is None
-
-
 def test_a_citation_number_after_the_full_stop_is_final_punctuation():
     assert not is_unpunctuated("were given every 3 weeks for three cycles.14")
     assert not is_unpunctuated("as reported before.1,2")

