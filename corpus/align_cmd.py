@@ -31,7 +31,7 @@ from corpus.runner import run_align
 @click.option("--strict", is_flag=True, help="Exit non-zero when any file had an error.")
 @click.option("--semantic/--no-semantic", default=True, show_default=True,
               help="Score beads with multilingual sentence embeddings beside the dictionary "
-                   "(texts up to 20,000 sentences); --no-semantic: the dictionary alone "
+                   "(texts up to 10,000 sentences); --no-semantic: the dictionary alone "
                    "(faster, weaker on free translation).")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar (default: on when stderr is a terminal).")
@@ -124,7 +124,7 @@ def _settings(semantic: bool) -> Settings:
 @click.option("--scores", is_flag=True, help="Append each bead's score after a tab.")
 @click.option("--semantic/--no-semantic", default=True, show_default=True,
               help="Score beads with multilingual sentence embeddings beside the dictionary "
-                   "(texts up to 20,000 sentences); --no-semantic: the dictionary alone "
+                   "(texts up to 10,000 sentences); --no-semantic: the dictionary alone "
                    "(faster, weaker on free translation).")
 def align_sentences_cmd(src: Path | None, tgt: Path | None, out: Path | None,
                         jobs_file: Path | None, src_lang: str | None, scores: bool,
