@@ -35,9 +35,8 @@ import numpy as np
 import polars as pl
 
 from align.lexicon import traditional_to_simplified
-
 from corpus import __version__
-from corpus.store import read_decisions, scan_pairs
+from corpus.store import read_decisions, read_metadata, scan_pairs
 
 FORMATS = ("tsv", "hf", "chat", "moses", "tmx")
 DIRECTIONS = ("en-zh", "zh-en")
@@ -167,6 +166,69 @@ class Selection:
         if self.layouts:
             parts.append(pl.col("layout").is_in(list(self.layouts)))
         return reduce(lambda a, b: a & b, parts).fill_null(False)
+
+
+@dataclass(frozen=True)
+class DefaultFilter:
+    """The ``--min-score`` an export uses when none is given: the quality model's
+    threshold (precision >= 0.97 on the dev sets' aligner output), or None with the
+    reason it does not apply to this store."""
+
+    min_score: float | None
+    reason: str
+    stale: bool = False  # the store was scored by another model: worth saying
+
+    def describe(self) -> str:
+        if self.min_score is None:
+            return f"no default filter: {self.reason}"
+        return (f"default filter: quality >= {self.min_score:g} ({self.reason}); "
+                "--min-score 0 keeps every pair")
+
+
+def default_filter(store: Path) -> DefaultFilter:
+    """The default filter of ``store``: it applies when the store's quality columns come
+    from this version's model (``bitext.quality_signature``), since the threshold is that
+    model's."""
+    from corpus.quality import (
+        SCORERS,
+        SIGNATURE_KEY,
+        ModelError,
+        default_min_score,
+        quality_signature,
+    )
+
+    schema = scan_pairs(store).collect_schema()
+    if "quality" not in schema:
+        return DefaultFilter(None, "the store has no quality column (run `bitext score OUT`)")
+    signature = read_metadata(store).get(SIGNATURE_KEY, "")
+    scorer = next((s for s in SCORERS if signature == quality_signature(s)), None)
+    if scorer is None:
+        return DefaultFilter(None, "its quality was computed by another model version "
+                                   "(`bitext score OUT` recomputes it)", stale=True)
+    try:
+        threshold = default_min_score(scorer)
+    except ModelError as e:
+        return DefaultFilter(None, str(e))
+    return DefaultFilter(threshold, "precision >= 0.97 on the dev sets, documents held out")
+
+
+# Why the default filter drops a pair: the first of these its stored columns show.
+DROP_REASONS: tuple[tuple[str, pl.Expr], ...] = (
+    ("untranslated or copied", (pl.col("copy") >= 0.5) | (pl.col("purity") < 0.7)),
+    ("lengths disagree", pl.col("len_ratio").abs() > 0.7),
+    ("numbers or names disagree", pl.col("num_agree") < 0.5),
+    ("meanings differ (embeddings)", pl.col("similarity") < 0.35),
+    ("few words translated", pl.max_horizontal("cov_en", "cov_zh") < 0.2),
+)
+
+
+def drop_reason(schema: pl.Schema) -> pl.Expr:
+    """A pair's most evident weakness, from the quality columns the store has."""
+    expr: pl.Expr = pl.lit("weak overall")
+    for name, test in reversed(DROP_REASONS):
+        if all(c in schema for c in test.meta.root_names()):
+            expr = pl.when(test.fill_null(False)).then(pl.lit(name)).otherwise(expr)
+    return expr
 
 
 # -- dedupe ------------------------------------------------------------------------------

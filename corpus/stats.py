@@ -13,6 +13,7 @@ from typing import Any
 
 import polars as pl
 
+from corpus.export import default_filter, drop_reason
 from corpus.store import scan_documents, scan_pairs
 
 BINS = 10
@@ -37,6 +38,9 @@ class StoreStats:
     reasons: list[dict[str, Any]]
     errors: list[dict[str, str]]  # {"doc_id", "reason"} of documents in error
     examples: list[dict[str, str]] = field(default_factory=list)  # {"doc_id", "en", "zh"}
+    # What a default export leaves out: {"min_score" (None: no default filter), "reason",
+    # "dropped", "why": {reason: pairs}}; decisions (accepted pairs pass) not counted.
+    default_filter: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -46,7 +50,10 @@ def compute_stats(store: Path, examples: int = 0) -> StoreStats:
     """Summarise the store at ``store``; ``examples`` first pairs by doc_id and sentence."""
     pairs = scan_pairs(store)
     docs = scan_documents(store)
-    score = "quality" if "quality" in pairs.collect_schema() else "align_score"
+    schema = pairs.collect_schema()
+    score = "quality" if "quality" in schema else "align_score"
+    chosen = default_filter(store)
+    threshold = chosen.min_score
     score_bin = (pl.col(score).fill_nan(None) * BINS).floor().clip(0, BINS - 1).cast(pl.Int8)
     queries = [
         pairs.select(pl.len()),
@@ -74,10 +81,16 @@ def compute_stats(store: Path, examples: int = 0) -> StoreStats:
         )
         .head(examples)
         .select("doc_id", "en", "zh"),
+        pairs.filter(~(pl.col("quality") >= threshold).fill_null(False))
+        .group_by(drop_reason(schema).alias("why"))
+        .len()
+        if threshold is not None
+        else pl.LazyFrame({"why": [], "len": []}, schema={"why": pl.String, "len": pl.UInt32}),
     ]
-    (n_pairs, layouts, beads, bins, totals, statuses, reasons, errors, sample) = pl.collect_all(
-        queries, engine="streaming"
+    (n_pairs, layouts, beads, bins, totals, statuses, reasons, errors, sample, dropped) = (
+        pl.collect_all(queries, engine="streaming")
     )
+    why = _most_first(dropped)
     histogram = [0] * BINS
     missing = 0
     for b, n in bins.iter_rows():
@@ -103,6 +116,8 @@ def compute_stats(store: Path, examples: int = 0) -> StoreStats:
         reasons=[{"status": s, "reason": r, "documents": n} for s, r, n in reasons.iter_rows()],
         errors=errors.to_dicts(),
         examples=sample.to_dicts(),
+        default_filter={"min_score": threshold, "reason": chosen.reason,
+                        "dropped": sum(why.values()), "why": why},
     )
 
 
@@ -132,6 +147,7 @@ def render_text(s: StoreStats) -> str:
         out.append(f"{label:<12}{n:>10,}  {'█' * round(24 * n / peak)}".rstrip())
     if s.score_missing:
         out.append(f"{'no score':<12}{s.score_missing:>10,}")
+    out += _filter_lines(s)
     if s.reasons:
         out += ["", f"{'status':<10}{'docs':>6}  reason"]
         out += [
@@ -148,6 +164,21 @@ def render_text(s: StoreStats) -> str:
         out += ["", "examples"]
         out += [f"  {_one_line(e['en'])} ⇄ {_one_line(e['zh'])}" for e in s.examples]
     return "\n".join(out)
+
+
+def _filter_lines(s: StoreStats) -> list[str]:
+    """What the default export filter drops, and why."""
+    f = s.default_filter
+    if not f:
+        return []
+    if f["min_score"] is None:
+        return ["", f"{'export filter':<14}none: {f['reason']}"]
+    share = f" ({f['dropped'] / s.pairs:.1%})" if s.pairs else ""
+    out = ["", (f"{'export filter':<14}quality >= {f['min_score']:g} drops {f['dropped']:,} "
+                f"of {s.pairs:,} pairs{share} ({f['reason']})")]
+    width = max([len(w) for w in f["why"]] + [10]) + 4
+    out += [f"  {w:<{width}}{n:>10,}" for w, n in f["why"].items()]
+    return out
 
 
 def _table(title: str, counts: dict[str, int]) -> list[str]:

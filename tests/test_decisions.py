@@ -29,7 +29,8 @@ def write_jsonl(path: Path, decisions: list[dict]) -> Path:
 
 def exported(store: Path, tmp: Path, *args: str) -> tuple[list[tuple[str, str]], str]:
     out = tmp / "pairs.jsonl"
-    code, _, err = run("export", store, "-f", "hf", "-o", out, *args)
+    # --min-score 0: the decisions alone, not the default quality filter, decide here.
+    code, _, err = run("export", store, "-f", "hf", "-o", out, "--min-score", "0", *args)
     assert code == 0, err
     rows = [json.loads(line)["translation"] for line in out.read_text("utf-8").splitlines()]
     return [(r["en"], r["zh"]) for r in rows], err
