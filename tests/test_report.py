@@ -127,7 +127,7 @@ def test_report_holds_every_pair_and_document_of_the_store(store: Path, page: Pa
     data = island(text)
     pairs = pl.read_parquet(store / "pairs.parquet")
     docs = pl.read_parquet(store / "documents.parquet")
-    assert len(data["pairs"]) == pairs.height == 81
+    assert len(data["pairs"]) == pairs.height == 95  # 81 + the mdx, rst and srt samples
     assert [d["id"] for d in data["docs"]] == sorted(docs["doc_id"])
     field = {name: i for i, name in enumerate(data["fields"])}
     rows = {
@@ -260,7 +260,7 @@ def test_page_in_chromium_shows_the_pairs_and_the_unaligned_text(
     docs = pl.read_parquet(store / "documents.parquet")
     assert shown(dom) == pairs.height
     assert re.search(rf'id="n-pairs">{pairs.height}<', dom)
-    assert bead_rows(dom) == pairs.height  # 81 pairs: one page
+    assert bead_rows(dom) == pairs.height  # 95 pairs: one page
     garden = pairs.filter(pl.col("doc_id") == "garden.en.md").row(1, named=True)
     assert f">{html.escape(garden['en'], quote=False)}<" in dom
     assert f">{html.escape(garden['zh'], quote=False)}<" in dom
