@@ -25,6 +25,7 @@ import polars as pl
 from align import Settings
 from corpus import __version__
 from corpus.articles import Article, find_articles
+from corpus.docalign import SIGNATURE as PAIRING_SIGNATURE
 from corpus.pipeline import align_article, pipeline_signature
 from corpus.quality import QUALITY_SIGNATURE, SIGNATURE_KEY
 from corpus.store import (
@@ -93,7 +94,7 @@ def run_align(root: Path, out: Path, settings: Settings, jobs: int = 1,
     passes Ray Data's). Listing, reuse and writing stay here, whatever computes the rows.
     """
     root, out = Path(root), Path(out)
-    signature = pipeline_signature(settings)
+    signature = f"{pipeline_signature(settings)}|{PAIRING_SIGNATURE}"
     out.mkdir(parents=True, exist_ok=True)
     clean_scratch(out)
     previous = _previous(out, signature)
@@ -119,6 +120,7 @@ def run_align(root: Path, out: Path, settings: Settings, jobs: int = 1,
                 report.reused += 1
             else:
                 doc, rows = next(results)
+                doc.update(paired_by=article.paired_by, pair_score=article.pair_score)
                 if doc["status"] == "error" and on_error:
                     on_error(doc["reason"])
                 if doc["status"] == "error":

@@ -54,6 +54,8 @@ PAIRS_SCHEMA: dict[str, pl.DataType] = {**ALIGNMENT_COLUMNS, **QUALITY_COLUMNS}
 DOCUMENTS_SCHEMA: dict[str, pl.DataType] = {
     "doc_id": pl.String(),
     "source": pl.List(pl.String()),  # relative paths of the article's files
+    "paired_by": pl.String(),  # two files: name, folder or content; one file: null
+    "pair_score": pl.Float64(),  # paired by content: the files' profiles' cosine
     "layout": pl.String(),  # blocked, interleaved, ..., zh_only, en_only, error
     "status": pl.String(),  # ok, no_pairs, error
     "reason": pl.String(),  # one line: why no pairs, or the error met
