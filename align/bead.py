@@ -34,8 +34,9 @@ class Bead:
         m = _BEAD_RE.match(text)
         if not m:
             raise ValueError(f"not a bead: {text!r} (expected e.g. [0,1]:[2])")
-        return cls(*(tuple(int(x) for x in side.replace(" ", "").split(",") if x)
-                     for side in m.groups()))
+        src, tgt = (tuple(int(x) for x in side.replace(" ", "").split(",") if x)
+                    for side in m.groups())
+        return cls(src, tgt)
 
 
 def check_cover(beads: list[Bead], n_src: int, n_tgt: int) -> None:

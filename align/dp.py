@@ -20,7 +20,6 @@ import numpy as np
 from align.similarity import SparseRows
 
 
-
 @dataclass(frozen=True)
 class Params:
     """What a bead is worth; every field appears in the aligner's signature."""

@@ -16,7 +16,7 @@ import re
 import sys
 import unicodedata
 from collections import Counter
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 STOP_WORDS = frozenset(
@@ -62,7 +62,7 @@ IRREGULAR = {
     "bare": "bear", "hid": "hide", "hidden": "hide", "rode": "ride", "drove": "drive",
     "driven": "drive", "broke": "break", "broken": "break", "froze": "freeze", "sang": "sing",
     "sung": "sing", "sank": "sink", "swam": "swim", "dug": "dig", "hung": "hang", "fed": "feed",
-    "bled": "bleed", "bred": "breed", "fought": "fight", "sought": "seek", "wept": "weep",
+    "bled": "bleed", "bred": "breed", "sought": "seek", "wept": "weep",
     "better": "good", "best": "good", "worse": "bad", "worst": "bad", "elder": "old",
     "eldest": "old", "goeth": "go", "doeth": "do", "seest": "see", "saith": "say",
 }
@@ -87,7 +87,7 @@ _ZH_NUMERAL_RUN = re.compile(r"[零〇一二两三四五六七八九十百千万
 CACHE_VERSION = "3"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _stemmer():
     from nltk.stem.porter import PorterStemmer
 
@@ -345,7 +345,7 @@ def _build_lexicon() -> Lexicon:
             m = line_re.match(line)
             if not m:
                 continue
-            trad, simp, defs = m.groups()
+            _trad, simp, defs = m.groups()
             stems: set[str] = set()
             for d in defs.split("/"):
                 stems |= _gloss_stems(d)

@@ -44,7 +44,7 @@ RUN_ON_TIE = 0.05  # dictionary score within which two cuts of a run-on are as g
 _PUNCTUATED = re.compile(r"[，、；：,;:。.!?！？…]['\"’”」』）)]*\s*$")
 # Clause punctuation within two characters of a cut ("太旧，有|可能", "一件|事，因为").
 _NEAR_PUNCTUATION = re.compile(r"[，、；：,;:][^|]{0,2}\||\|[^|]{0,2}[，、；：,;:]")
-_PAIRS = ("「」", "『』", "（）", "()", "《》", "[]")
+_PAIRS = (("「", "」"), ("『", "』"), ("（", "）"), ("(", ")"), ("《", "》"), ("[", "]"))
 # Weight of the embedding similarity of a division's two pieces (sum of two cosines)
 # beside the dictionary score (up to about 3).
 SEMANTIC_WEIGHT = 4.0
@@ -182,11 +182,11 @@ def split_for(parts: list[str], sentence: str, parts_lang: str = "en",
             return None
         order = _by_dictionary(options)
         found = options[order[0]][1][1:]
-        best = options[order[0]][1][0]
+        top = options[order[0]][1][0]
         # A cut at punctuation as good as the best (within RUN_ON_TIE) says the
         # translator joined the two with it: not a run-on.
         if any(_at_punctuation(*options[i][1][1:]) for i in order
-               if options[i][1][0] >= best - RUN_ON_TIE):
+               if options[i][1][0] >= top - RUN_ON_TIE):
             return None
         return found
     best = _choose(options, parts_lang)

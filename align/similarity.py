@@ -11,10 +11,10 @@ vocabulary size.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
 from collections.abc import Sequence
-
 from dataclasses import dataclass
 
 import numpy as np
@@ -139,21 +139,22 @@ def build_vectors(en: EnFeatures, zh: ZhTokens, learned: Translations | None = N
     flat_sq = np.concatenate(unit_sq) if unit_sq else np.zeros(0)
     # The entries of every token (its unit's entries), summed per sentence and stem, some
     # sentences at a time: a token of a learned word may stand for many stems.
-    cols, vals = [], []
+    col_parts: list[np.ndarray] = []
+    val_parts: list[np.ndarray] = []
     per_sentence = np.zeros(zh.n, dtype=np.int64)
     cuts = np.searchsorted(ts, np.arange(0, zh.n + CHUNK_SENTENCES, CHUNK_SENTENCES))
-    for lo, hi in zip(cuts[:-1], cuts[1:]):
-        u, rows = tu[lo:hi], ts[lo:hi]
-        per_token = sizes[u]
-        at = concat_ranges(starts[u], per_token)
-        keys, inverse = np.unique(np.repeat(rows, per_token) * width + flat_cols[at],
+    for lo, hi in itertools.pairwise(cuts):
+        units, rows = tu[lo:hi], ts[lo:hi]
+        token_sizes = sizes[units]
+        at = concat_ranges(starts[units], token_sizes)
+        keys, inverse = np.unique(np.repeat(rows, token_sizes) * width + flat_cols[at],
                                   return_inverse=True)
         # Repeats grow like sqrt(count), as on the English side.
-        vals.append(np.sqrt(np.bincount(inverse, flat_sq[at], minlength=len(keys))))
-        cols.append((keys % width).astype(np.int32))
+        val_parts.append(np.sqrt(np.bincount(inverse, flat_sq[at], minlength=len(keys))))
+        col_parts.append((keys % width).astype(np.int32))
         per_sentence += np.bincount(keys // width, minlength=zh.n)
     Z = SparseRows(np.concatenate([[0], np.cumsum(per_sentence)]).astype(np.int64),
-                   np.concatenate(cols + [np.zeros(0, np.int32)]),
-                   np.concatenate(vals + [np.zeros(0)]), width)
+                   np.concatenate([*col_parts, np.zeros(0, np.int32)]),
+                   np.concatenate([*val_parts, np.zeros(0)]), width)
     return E, Z, mass_e, mass_z
 
