@@ -18,6 +18,9 @@ class Block:
     :param lang: ``en``, ``zh`` or ``other`` once the language split has run, else ``""``.
     :param where: where the block is, for formats whose ``line`` is not a line: ``cue 12
         (00:01:02.500)``, ``paragraph 7``, ``page 3``, ``ch02.xhtml line 40``.
+    :param part: 0 for a block read whole; 1, 2, ... for the parts the language split
+        cut one block into ("English 中文" on one line), so that layout detection can tell
+        them from separate blocks that happen to share a line.
     """
 
     text: str
@@ -26,6 +29,7 @@ class Block:
     kind: str = "p"
     lang: str = ""
     where: str = ""
+    part: int = 0
 
 
 class ReadError(Exception):

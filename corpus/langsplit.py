@@ -76,7 +76,8 @@ def label(text: str) -> str:
 def split_block(block: Block) -> list[Block]:
     """The block's English and Chinese parts, in order, with ``lang`` set.
 
-    Parts keep the block's source, line and kind. Only whitespace is dropped: the parts'
+    Parts keep the block's source, line and kind; where there are two or more, ``part``
+    numbers them from 1. Only whitespace is dropped: the parts'
     texts without whitespace concatenate to the block's text without whitespace. A block
     with no letters is one part labelled ``other``; an empty block gives no parts.
     """
@@ -85,6 +86,8 @@ def split_block(block: Block) -> list[Block]:
         text = block.text[start:end].strip()
         if text:
             out.append(replace(block, text=text, lang=lang))
+    if len(out) > 1:
+        out = [replace(b, part=k) for k, b in enumerate(out, start=1)]
     return out
 
 

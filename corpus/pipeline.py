@@ -21,13 +21,14 @@ from corpus.articles import Article
 from corpus.blocks import Block, ReadError
 from corpus.furniture import is_furniture
 from corpus.langsplit import split_blocks
+from corpus.layout import detect_layout, is_partial
 from corpus.quality import QUALITY_SIGNATURE, score_pairs
 from corpus.read import read_blocks
 from corpus.sentences import split
 
 # Bumped whenever reading, splitting or pairing changes the rows an article gives, so
 # that a re-run does not keep rows made by older code.
-PIPELINE_VERSION = 69
+PIPELINE_VERSION = 70
 # An English side needs a word: a number alone ("70") is a score widget. One-word headings
 # ("Methods" / "方法") are kept; widget lines ("Hot 热度") are left out by is_widget.
 MIN_EN_WORDS = 1
@@ -105,28 +106,6 @@ def _stream(blocks: list[Block], lang: str) -> tuple[list[Sentence], list[str]]:
         out.extend(Sentence(s, para, b.line) for s in sents)
         para += bool(sents)
     return out, repeated
-
-
-def detect_layout(blocks: list[Block], two_files: bool) -> str:
-    """How the article carries its languages, from the order of its blocks."""
-    if two_files:
-        return "two_files"
-    langs = [b.lang for b in blocks if b.lang in ("en", "zh")]
-    if not langs:
-        return "empty"
-    n_en, n_zh = langs.count("en"), langs.count("zh")
-    if n_en == 0:
-        return "zh_only"
-    if n_zh == 0:
-        return "en_only"
-    switches = sum(a != b for a, b in zip(langs, langs[1:]))
-    lines = [(b.line, b.lang) for b in blocks if b.lang in ("en", "zh")]
-    same_line = sum(1 for (l1, g1), (l2, g2) in zip(lines, lines[1:]) if l1 == l2 and g1 != g2)
-    if same_line >= max(2, switches // 2):
-        return "same_line"
-    if switches <= 2:
-        return "blocked"
-    return "interleaved"
 
 
 def align_article(article: Article, root: Path, settings: Settings) -> tuple[dict[str, Any],
@@ -218,8 +197,8 @@ def align_article(article: Article, root: Path, settings: Settings) -> tuple[dic
         unaligned_zh=_left_out(zh, used_zh, "") + repeated_zh + furniture["zh"],
         status="ok" if rows else "no_pairs",
     )
-    if layout in ("blocked", "interleaved", "two_files") and rows and (
-            len(used_en) < 0.7 * len(en) or len(used_zh) < 0.7 * len(zh)):
+    if layout in ("blocked", "interleaved", "two_files") and rows and is_partial(
+            [s.text for s in en], used_en, [s.text for s in zh], used_zh):
         doc["layout"] = layout = f"partial_{layout}"
         for r in rows:
             r["layout"] = layout
