@@ -16,8 +16,10 @@ demo: $(STAMP)
 	$(BIN)/bitext align data/samples -o demo-out
 	$(BIN)/bitext stats demo-out --examples 8
 
-## Run the test suite.
+## Lint (ruff check, mypy), then run the test suite.
 test: $(STAMP)
+	$(BIN)/ruff check align corpus
+	$(BIN)/mypy align corpus
 	$(BIN)/python -m pytest
 
 ## Benchmarks, one table over the dev sets (need ../shared/bench; BENCH_ARGS=--quick leaves

@@ -6,6 +6,7 @@ import os
 import sys
 from functools import partial
 from pathlib import Path
+from typing import Self
 
 import click
 
@@ -91,7 +92,7 @@ def align(directory: Path, out: Path, jobs: int, engine: str, address: str | Non
 
 
 class _NoBar:
-    def __enter__(self) -> _NoBar:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -156,8 +157,10 @@ def align_sentences_cmd(src: Path | None, tgt: Path | None, out: Path | None,
     jobs, failed = read_jobs(jobs_file), 0
     settings = _settings(semantic)
     for where, job in jobs:
-        problem = job if isinstance(job, str) else None
-        if problem is None:
+        problem: str | None = None
+        if isinstance(job, str):
+            problem = job
+        else:
             job_src, job_tgt, job_out = job
             try:
                 text = _align_files(job_src, job_tgt, src_lang, scores, settings)

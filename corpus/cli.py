@@ -15,23 +15,23 @@ def cli() -> None:
 
 # Commands register here, one line each.
 # -- commands --
-from corpus.report_cmd import report  # noqa: E402
+from corpus.report_cmd import report
 
 cli.add_command(report)
-from corpus.align_cmd import align, align_sentences_cmd, eval_cmd  # noqa: E402
+from corpus.align_cmd import align, align_sentences_cmd, eval_cmd
 
 cli.add_command(align)
 cli.add_command(align_sentences_cmd)
 cli.add_command(eval_cmd)
-from corpus.export_cmd import export, stats  # noqa: E402
+from corpus.export_cmd import export, stats
 
 cli.add_command(export)
 cli.add_command(stats)
 
-from corpus.score_cmd import score  # noqa: E402
+from corpus.score_cmd import score
 
 cli.add_command(score)
-from corpus.decide_cmd import decide  # noqa: E402
+from corpus.decide_cmd import decide
 
 cli.add_command(decide)
 

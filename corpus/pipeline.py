@@ -8,6 +8,7 @@ streams (paragraph breaks guide the search), and keep the beads that pair real t
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -83,7 +84,7 @@ def is_widget(text: str) -> bool:
             (kind == "latin" and len(run.split()) > 3) or (kind == "han" and len(run) > 8)
             for kind, run in runs):
         return False
-    return sum(a[0] != b[0] for a, b in zip(runs, runs[1:])) >= 3
+    return sum(a[0] != b[0] for a, b in itertools.pairwise(runs)) >= 3
 
 
 def _stream(blocks: list[Block], lang: str) -> tuple[list[Sentence], list[str]]:
@@ -157,12 +158,14 @@ def align_article(article: Article, root: Path, settings: Settings) -> tuple[dic
     beads = [left for k, b in enumerate(beads) for left in (
         [Bead(b.src, ()), Bead((), b.tgt)] if _stranded(beads, k) else [b])]
     source = " + ".join(article.files)
-    rows, used_en, used_zh = [], set(), set()
+    rows: list[dict[str, Any]] = []
+    used_en: set[int] = set()
+    used_zh: set[int] = set()
     first = True
-    for b in beads:
-        if not b.src or not b.tgt:
+    for bead in beads:
+        if not bead.src or not bead.tgt:
             continue
-        pieces, first = _pieces(b, en, zh, first), False
+        pieces, first = _pieces(bead, en, zh, first), False
         for src, tgt, text_en, text_zh in pieces:
             if len(_WORD.findall(text_en)) < MIN_EN_WORDS:
                 continue
@@ -176,7 +179,7 @@ def align_article(article: Article, root: Path, settings: Settings) -> tuple[dic
                 "sent_en": list(src), "sent_zh": list(tgt),
                 "line_en": en[src[0]].line, "line_zh": zh[tgt[0]].line,
                 "bead": f"{len(src)}-{len(tgt)}", "en": text_en, "zh": text_zh,
-                "align_score": b.score,
+                "align_score": bead.score,
             })
     _redivide(rows, zh)
     _return_closing_quotes(rows)
@@ -271,7 +274,7 @@ def _redivide(rows: list[dict[str, Any]], zh: list[Sentence]) -> None:
     ("...减少动态生成样式的次数。我们以组件为维度制定了缓存策略，| 同一个组件只会插入一次样式...")."""
     from align.semantic import similarities
 
-    for prev, row in zip(rows, rows[1:]):
+    for prev, row in itertools.pairwise(rows):
         if prev["bead"] != "1-1" or row["bead"] != "1-1" or \
                 prev["sent_en"][0] + 1 != row["sent_en"][0] or \
                 prev["sent_zh"][-1] + 1 != row["sent_zh"][0] or \
@@ -316,7 +319,7 @@ def _return_closing_quotes(rows: list[dict[str, Any]]) -> None:
     "“至于教堂，...") to the pair it closes: when a pair's English ends with a closing
     quote its Chinese lacks, and the next pair's Chinese opens with a quote that nothing
     closes while its English opens none."""
-    for prev, row in zip(rows, rows[1:]):
+    for prev, row in itertools.pairwise(rows):
         zh, prev_zh = row["zh"], prev["zh"]
         if zh.startswith("“") and not row["en"].lstrip().startswith(('"', "“", "'", "‘")) \
                 and zh.count("“") > zh.count("”") and QUOTE_CLOSED.search(prev["en"]) \

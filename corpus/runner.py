@@ -64,8 +64,8 @@ def _work(root: Path, settings: Settings, article: Article) -> tuple[dict[str, A
                                                                     list[dict[str, Any]]]:
     try:
         return align_article(article, root, settings)
-    except Exception as exc:  # one bad article must not stop the run
-        doc = {k: None for k in DOCUMENTS_SCHEMA}
+    except Exception as exc:  # noqa: BLE001 (one bad article must not stop the run)
+        doc: dict[str, Any] = {k: None for k in DOCUMENTS_SCHEMA}
         doc.update(doc_id=article.doc_id, source=list(article.files), layout="error",
                    status="error",
                    reason=f"{article.doc_id}: internal error: {type(exc).__name__}: {exc}",
