@@ -485,12 +485,12 @@ def add_aligner_output(ex: Examples, docs: list[Doc], runs: list[dict[str, Any]]
 
 def similarities(ex: Examples, refresh: bool) -> np.ndarray:
     """Embedding similarity of every pair, cached by pair."""
-    path = CACHE / "similarity.pickle"
+    path = CACHE / "similarity-raw.pickle"
     cache: dict[tuple[str, str], float] = {}
     if path.is_file() and not refresh:
         cache = pickle.loads(path.read_bytes())
-    nfkc = [(quality._nfkc(e), quality._nfkc(z)) for e, z in zip(ex.en, ex.zh)]
-    todo = list(dict.fromkeys(p for p in nfkc if p not in cache))
+    texts = list(zip(ex.en, ex.zh))  # as score_pairs embeds them: not normalised
+    todo = list(dict.fromkeys(p for p in texts if p not in cache))
     if todo:
         started = time.perf_counter()
         for k in range(0, len(todo), 5_000):
@@ -501,7 +501,7 @@ def similarities(ex: Examples, refresh: bool) -> np.ndarray:
                   f"({time.perf_counter() - started:.0f} s)", file=sys.stderr)
         CACHE.mkdir(parents=True, exist_ok=True)
         path.write_bytes(pickle.dumps(cache))
-    return np.array([cache[p] for p in nfkc])
+    return np.array([cache[p] for p in texts])
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float = L2,

@@ -367,7 +367,9 @@ def _feature_rows(en: list[str | None], zh: list[str | None], embeddings: bool =
             gc.enable()
     arr = np.array(rows, dtype=np.float64).reshape(len(rows), len(RAW_FEATURES))
     if embeddings:
-        arr = np.column_stack([arr, embedding_similarity(en_n, zh_n)])
+        # The texts as given, not NFKC'd: the aligner embedded them so (cache hits).
+        arr = np.column_stack([arr, embedding_similarity([e or "" for e in en],
+                                                         [z or "" for z in zh])])
     return arr
 
 
