@@ -4,7 +4,10 @@ dynamic programming.
 The model. Each sentence is a vector: English stems and the English stems of the
 Chinese words' CC-CEDICT glosses, weighted by inverse document frequency
 (``align.similarity``), with the sentence's multilingual embedding appended
-(``align.semantic``). A bead of ``a`` source and ``b`` target sentences (1-1 up to 1-6,
+(``align.semantic``). Names written in pinyin on the English side ("Chen Qingyang") and
+the characters that read so on the Chinese side (陈清扬) share features of consecutive
+syllables (``Lexicon.name_features``, ``Lexicon.han_pairs``), since literary and news
+text share its names when the dictionary knows few of its words. A bead of ``a`` source and ``b`` target sentences (1-1 up to 1-6,
 2-2, 2-3, 3-2) has the similarity ``s`` of its summed vectors (a cosine) and is worth
 
     ((a + b) / 2) ** size_power * (s - threshold - length_weight * d**2)
@@ -40,7 +43,7 @@ from align.dp import Band, Params, best_path, block_masses, kernels, run_masses,
 from align.lexicon import Lexicon, en_features
 from align.similarity import SparseRows, ZhTokens, build_vectors, concat_ranges
 
-VERSION = "13"  # bumped whenever the alignment of the same input changes
+VERSION = "14"  # bumped whenever the alignment of the same input changes
 
 # The two models of a bead's worth, fitted on all dev sets together by
 # ``benchmarks/fit_aligner.py`` (mac-dev, ParaMed dev, Bible 001, NTREX documents):
@@ -132,11 +135,13 @@ def align_sentences(
     if not en or not zh:
         return [Bead((i,), ()) for i in range(len(en))] + [Bead((), (j,)) for j in range(len(zh))]
     lex = Lexicon.load()
-    en_feats = [en_features(s) for s in en]
+    en_feats = [en_features(s) + lex.name_features(s) for s in en]
+    names = {f for fs in en_feats for f in fs if f.startswith("py:")}
     zh_words = [[w for w in lex.zh_words(s)] for s in zh]
     zh_feats = [[lex.word_features(w) for w in ws] for ws in zh_words]
     for s, ws, fs in zip(zh, zh_words, zh_feats):
-        for word, value in lex.numerals(s, fs):  # 八十六 cut into 八 + 十六岁
+        # 八十六 cut into 八 + 十六岁; 陈清扬 as the English side spells it (Chen Qingyang)
+        for word, value in lex.numerals(s, fs) + lex.han_pairs(s, names):
             ws.append(word)
             fs.append(value)
     # Keep the words that carry features, aligned with their features.

@@ -10,6 +10,7 @@ match whatever the language around them.
 from __future__ import annotations
 
 import gzip
+import itertools
 import os
 import pickle
 import re
@@ -84,7 +85,13 @@ _EN_NUMBERS = {
     "score": 20, "twoscore": 40, "threescore": 60, "fourscore": 80,
 }
 _ZH_NUMERAL_RUN = re.compile(r"[零〇一二两三四五六七八九十百千万]{2,}")
-CACHE_VERSION = "3"
+CACHE_VERSION = "4"
+_NAME_TOKEN = re.compile(r"[A-Z][a-z]+(?:-[A-Za-z][a-z]*)*")
+_PINYIN_IN_GLOSS = re.compile(r"\[[^\]]*\]|\b[A-Za-z]+[1-5]\b")  # 屄[bi1], bi1
+# A word in lowercase in this many glosses is English ("women", "change"), not a name
+# written in pinyin, though it reads as one (wo-men, chang-e).
+COMMON_GLOSSES = 20
+_NAME_BREAK = re.compile(r"[^A-Za-z\- ]")  # what ends a run of name words
 
 
 @cache
@@ -206,9 +213,13 @@ class Lexicon:
     """CC-CEDICT as a map from Chinese words to English stems, plus a Traditional→Simplified
     character map; built once from the package's data file and cached on disk."""
 
-    def __init__(self, glosses: dict[str, frozenset[str]], t2s: dict[str, str]) -> None:
+    def __init__(self, glosses: dict[str, frozenset[str]], t2s: dict[str, str],
+                 readings: dict[str, tuple[str, ...]], common: frozenset[str]) -> None:
         self.glosses = glosses
         self.t2s = t2s
+        self.readings = readings  # character -> its pinyin syllables, toneless
+        self.common_words = common  # English words of many glosses, written in lowercase
+        self.syllables: frozenset[str] = frozenset().union(*readings.values())
         self._t2s_table = str.maketrans(t2s)
         self.english_stems: frozenset[str] = frozenset().union(*glosses.values())
         self._features = lru_cache(maxsize=300_000)(self._word_features)
@@ -237,6 +248,55 @@ class Lexicon:
         words = self.zh_words(unicodedata.normalize("NFKC", text))
         feats = [f for f in map(self.word_features, words) if f]
         return feats + [f for _, f in self.numerals(text, feats)]
+
+    def name_features(self, text: str) -> list[str]:
+        """Transliterated names of an English sentence as pinyin syllable pairs.
+
+        A run of capitalised words that are not English words and read whole as pinyin
+        ("Chen Qingyang", "Bao-yu", "Xi Jinping") gives each pair of consecutive syllables
+        joined ("py:chenqing", "py:qingyang"): what ``han_pairs`` gives for the same name
+        written in characters (陈清扬). Names are what literary and news text share when
+        the dictionary knows few of its words."""
+        out: list[str] = []
+        for chunk in _NAME_BREAK.split(text):
+            run: list[str] = []
+            for word in chunk.split():
+                syl = self._name_syllables(word) if _NAME_TOKEN.fullmatch(word) else None
+                if syl is None:
+                    out.extend(_pairs(run))
+                    run = []
+                else:
+                    run.extend(syl)
+            out.extend(_pairs(run))
+        return out
+
+    def han_pairs(self, text: str, wanted: set[str]) -> list[tuple[str, tuple[str]]]:
+        """Consecutive Chinese characters whose pinyin makes a feature of ``wanted``
+        (the name features of the English side), as (characters, (feature,)) pairs."""
+        out: list[tuple[str, tuple[str]]] = []
+        if not wanted:
+            return out
+        chars = self.simplify(text)
+        for a, b in itertools.pairwise(chars):
+            ra, rb = self.readings.get(a), self.readings.get(b)
+            if ra and rb:
+                for f in {f"py:{x}{y}" for x in ra for y in rb}:
+                    if f in wanted:
+                        out.append((a + b, (f,)))
+        return out
+
+    def _name_syllables(self, word: str) -> list[str] | None:
+        """``word`` as pinyin syllables, None if it is an English word or not pinyin."""
+        low = word.lower()
+        if low in STOP_WORDS or low in self.common_words:
+            return None
+        out: list[str] = []
+        for part in low.split("-"):
+            syl = _parse_pinyin(part, self.syllables)
+            if syl is None:
+                return None
+            out.extend(syl)
+        return out
 
     def numerals(self, text: str, feats: list[tuple[str, ...]]) -> list[tuple[str, tuple[str]]]:
         """Numerals of ``text`` that segmentation cut into pieces, as (numeral, (#value,))
@@ -275,6 +335,25 @@ class Lexicon:
             else:
                 i += 1
         return tuple(sorted(feats))
+
+
+def _pairs(syllables: list[str]) -> list[str]:
+    return [f"py:{a}{b}" for a, b in itertools.pairwise(syllables)]
+
+
+def _parse_pinyin(word: str, syllables: frozenset[str]) -> list[str] | None:
+    """``word`` cut into the fewest pinyin syllables (longest first), or None."""
+    best: list[list[str] | None] = [None] * (len(word) + 1)
+    best[0] = []
+    for i in range(len(word)):
+        if best[i] is None:
+            continue
+        for j in range(min(len(word), i + 6), i, -1):
+            if word[i:j] in syllables:
+                cand = best[i] + [word[i:j]]  # type: ignore[operator]
+                if best[j] is None or len(cand) < len(best[j]):  # type: ignore[arg-type]
+                    best[j] = cand
+    return best[-1]
 
 
 _GLOSS_SKIP = ("variant of", "see ", "surname ", "old variant", "classifier", "used in",
@@ -336,8 +415,10 @@ def _cache_path() -> Path:
 
 def _build_lexicon() -> Lexicon:
     data = _cedict_path()
-    line_re = re.compile(r"^(\S+) (\S+) \[[^\]]*\] /(.*)/\s*$")
+    line_re = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
     glosses: dict[str, set[str]] = {}
+    readings: dict[str, set[str]] = {}
+    lowercase: Counter[str] = Counter()
     with gzip.open(data, "rt", encoding="utf-8") as fh:
         for line in fh:
             if line.startswith("#"):
@@ -345,13 +426,23 @@ def _build_lexicon() -> Lexicon:
             m = line_re.match(line)
             if not m:
                 continue
-            _trad, simp, defs = m.groups()
+            _trad, simp, pinyin, defs = m.groups()
+            if len(simp) == 1 and _HAN.match(simp):
+                syl = re.sub(r"[1-5]$", "", pinyin.lower().replace("u:", "u"))
+                # Syllables with a vowel: not the r of erhua nor the m, n, ng, hm of
+                # interjections, which would read "Mr" and "Sir" as names.
+                if syl.isalpha() and syl.isascii() and re.search("[aeiouv]", syl):
+                    readings.setdefault(simp, set()).add(syl)
             stems: set[str] = set()
+            lowercase.update(w for w in set(re.findall(r"[a-z]+\b", _PINYIN_IN_GLOSS.sub("", defs)))
+                             if not w[0].isupper())
             for d in defs.split("/"):
                 stems |= _gloss_stems(d)
             if stems:
                 glosses.setdefault(simp, set()).update(stems)
-    return Lexicon({k: frozenset(v) for k, v in glosses.items()}, traditional_to_simplified())
+    return Lexicon({k: frozenset(v) for k, v in glosses.items()}, traditional_to_simplified(),
+                   {k: tuple(sorted(v)) for k, v in readings.items()},
+                   frozenset(w for w, n in lowercase.items() if n >= COMMON_GLOSSES))
 
 
 @lru_cache(maxsize=1)
@@ -359,16 +450,16 @@ def _load_lexicon() -> Lexicon:
     path = _cache_path()
     try:
         with open(path, "rb") as fh:
-            glosses, t2s = pickle.load(fh)
-        return Lexicon(glosses, t2s)
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+            return Lexicon(*pickle.load(fh))
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
         pass
     lex = _build_lexicon()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         with open(tmp, "wb") as fh:
-            pickle.dump((lex.glosses, lex.t2s), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((lex.glosses, lex.t2s, lex.readings, lex.common_words), fh,
+                        protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     except OSError:
         pass  # a read-only home only costs the rebuild next time
